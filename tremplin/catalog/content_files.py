@@ -13,6 +13,7 @@ than stopping at the first, so an author fixes a whole batch at once.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,9 +125,30 @@ def read_module(path: Path, root: Path, errors: list[ContentError]) -> ModuleFil
             if choice.image:
                 images.append((f"quiz.{i}.choices.{j}.image", choice.image))
     for loc, name in images:
-        if not (path.parent / name).is_file():
+        image = path.parent / name
+        if not image.is_file():
             errors.append(ContentError(rel, loc, f"image introuvable : {name}"))
+            continue
+        problem = svg_problem(image.read_bytes())
+        if problem:
+            errors.append(ContentError(_rel(image, root), "", problem))
     return module
+
+
+_SVG_FORBIDDEN = re.compile(rb"<script|<foreignObject|\son[a-z]+\s*=|(?:href|src)\s*=\s*[\"'](?!#)|@import|url\((?!#)",
+                            re.IGNORECASE)
+MAX_SVG_BYTES = 12_000
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Illustrations are served to learners on small data plans: small, self-contained, no script."""
+    if len(data) > MAX_SVG_BYTES:
+        return f"image trop lourde ({len(data)} octets, maximum {MAX_SVG_BYTES})"
+    if b"<svg" not in data[:500]:
+        return "ce fichier n'est pas une image SVG"
+    if _SVG_FORBIDDEN.search(data):
+        return "image SVG refusée : pas de script, de gestionnaire d'événement ni de ressource externe"
+    return None
 
 
 def _module_version(directory: Path) -> str:

@@ -1,0 +1,24 @@
+from django.db.models import Count, Q, QuerySet
+
+from .models import Module, Step, Track
+
+
+def tracks_for_learners() -> QuerySet[Track]:
+    return Track.objects.filter(is_active=True).prefetch_related(None)
+
+
+def modules_of(*, track: Track) -> QuerySet[Module]:
+    return track.modules.filter(is_active=True).order_by("position")
+
+
+def module_active(*, slug: str) -> Module | None:
+    return Module.objects.filter(slug=slug, is_active=True).select_related("track").first()
+
+
+def steps_of(*, module: Module) -> list[Step]:
+    return list(module.steps.filter(is_active=True).order_by("position"))
+
+
+def modules_with_counts() -> QuerySet[Module]:
+    return Module.objects.filter(is_active=True).annotate(
+        n_steps=Count("steps", filter=Q(steps__is_active=True)))

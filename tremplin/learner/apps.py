@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LearnerConfig(AppConfig):
+    name = "tremplin.learner"
+    label = "learner"

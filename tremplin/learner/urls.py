@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "learner"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("parcours/<slug:slug>/", views.track_detail, name="track"),
+    path("module/<slug:slug>/", views.module_detail, name="module"),
+    path("module/<slug:slug>/etape/<int:number>/", views.step, name="step"),
+    path("module/<slug:slug>/termine/", views.module_complete, name="module_complete"),
+    path("module/<slug:slug>/attestation.pdf", views.attestation, name="attestation"),
+    path("images/<slug:slug>/<str:sha>/<str:name>", views.asset, name="asset"),
+]

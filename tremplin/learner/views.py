@@ -1,0 +1,183 @@
+import uuid
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tremplin.catalog.models import ModuleAsset, Track
+from tremplin.catalog.selectors import module_active, modules_of, steps_of, tracks_for_learners
+from tremplin.lib.pdf import pdf_response, render_pdf
+from tremplin.progress.enums import ObjectType, ProgressStatus, Verb
+from tremplin.progress.selectors import module_to_resume, progress_by_module, progress_of
+from tremplin.progress.services import EventConflict, event_record
+
+from .decorators import learner_required
+from .quiz import InvalidAnswer, display_order, read_answer
+
+
+def _module_or_404(slug: str):
+    module = module_active(slug=slug)
+    if module is None:
+        raise Http404("module inconnu")
+    return module
+
+
+def _resume_index(progress, n_steps: int) -> int:
+    if progress is None or progress.is_completed:
+        return 0
+    return min(progress.furthest_position + 1, n_steps - 1)
+
+
+@learner_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    progress = progress_by_module(learner=request.user)
+    tracks = []
+    for track in tracks_for_learners():
+        modules = list(modules_of(track=track))
+        done = sum(1 for m in modules if m.pk in progress and progress[m.pk].is_completed)
+        tracks.append({"track": track, "total": len(modules), "done": done})
+    resume = module_to_resume(learner=request.user)
+    return render(request, "learner/home.html", {"tracks": tracks, "resume": resume})
+
+
+@learner_required
+@require_GET
+def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    track = get_object_or_404(Track, slug=slug, is_active=True)
+    progress = progress_by_module(learner=request.user)
+    modules = [{"module": m, "progress": progress.get(m.pk)} for m in modules_of(track=track)]
+    return render(request, "learner/track.html", {"track": track, "modules": modules})
+
+
+@learner_required
+@require_GET
+def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    module = _module_or_404(slug)
+    steps = steps_of(module=module)
+    progress = progress_of(learner=request.user, module=module)
+    return render(request, "learner/module.html", {
+        "module": module, "progress": progress, "n_steps": len(steps),
+        "n_questions": sum(1 for s in steps if s.is_question),
+        "resume_number": _resume_index(progress, len(steps)) + 1,
+    })
+
+
+def _asset_urls(module) -> dict[str, str]:
+    return {name: reverse("learner:asset", args=[module.slug, sha, name])
+            for name, sha in ModuleAsset.objects.filter(module=module).values_list("name", "sha")}
+
+
+def _step_context(request, module, steps, index, **extra):
+    step = steps[index]
+    urls = _asset_urls(module)
+    context = {
+        "image_url": urls.get(step.image, ""),
+        "module": module, "step": step, "number": index + 1, "total": len(steps),
+        "previous_number": index if index > 0 else None,
+        "next_event_id": uuid.uuid4(), "answer_event_id": uuid.uuid4(),
+        "is_last": index == len(steps) - 1,
+    }
+    if step.is_question:
+        choices = step.data["choices"]
+        context["choices"] = [{"index": i, **choices[i], "image_url": urls.get(choices[i].get("image") or "", "")}
+                              for i in display_order(step)]
+        context["ranks"] = range(1, len(choices) + 1)
+    context.update(extra)
+    return context
+
+
+@learner_required
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    module = _module_or_404(slug)
+    steps = steps_of(module=module)
+    if not 1 <= number <= len(steps):
+        raise Http404("étape inconnue")
+    index = number - 1
+    current = steps[index]
+    if request.method == "GET":
+        return render(request, "learner/step.html", _step_context(request, module, steps, index))
+
+    try:
+        event_id = uuid.UUID(request.POST.get("event_id", ""))
+    except ValueError:
+        return render(request, "learner/step.html", _step_context(
+            request, module, steps, index, form_error=_expired()), status=400)
+
+    object_id = f"{module.slug}/{current.slug}"
+    try:
+        if request.POST.get("action") == "answer" and current.is_question:
+            try:
+                answer = read_answer(current, request.POST)
+            except InvalidAnswer as exc:
+                return render(request, "learner/step.html", _step_context(
+                    request, module, steps, index, form_error=str(exc)), status=400)
+            event_record(learner=request.user, event_id=event_id, verb=Verb.ANSWERED,
+                         object_type=ObjectType.QUESTION, object_id=object_id, module=module,
+                         success=answer.correct, response={"choices": answer.response})
+            return render(request, "learner/step.html", _step_context(
+                request, module, steps, index, answered=True, correct=answer.correct,
+                picked=answer.response))
+        # "Suivant": the learner has seen this step.
+        event_record(learner=request.user, event_id=event_id, verb=Verb.EXPERIENCED,
+                     object_type=ObjectType.QUESTION if current.is_question else ObjectType.STEP,
+                     object_id=object_id, module=module)
+        if index + 1 < len(steps):
+            return redirect("learner:step", slug=module.slug, number=number + 1)
+        event_record(learner=request.user, event_id=uuid.uuid5(event_id, "completed"), verb=Verb.COMPLETED,
+                     object_type=ObjectType.MODULE, object_id=module.slug, module=module)
+        return redirect("learner:module_complete", slug=module.slug)
+    except EventConflict:
+        return render(request, "learner/step.html", _step_context(
+            request, module, steps, index, form_error=_expired()), status=400)
+
+
+def _expired() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Ce formulaire n'est plus valable. Rien n'est perdu : appuyez à nouveau sur le bouton.")
+
+
+@learner_required
+@require_GET
+def module_complete(request: HttpRequest, slug: str) -> HttpResponse:
+    module = _module_or_404(slug)
+    progress = progress_of(learner=request.user, module=module)
+    if progress is None or progress.status != ProgressStatus.COMPLETED:
+        return redirect("learner:module", slug=module.slug)
+    next_module = modules_of(track=module.track).filter(position__gt=module.position).first()
+    n_questions = sum(1 for s in steps_of(module=module) if s.is_question)
+    n_right = round((progress.score or 0) * n_questions)
+    return render(request, "learner/complete.html", {
+        "module": module, "progress": progress, "next_module": next_module,
+        "n_questions": n_questions, "n_right": n_right})
+
+
+@learner_required
+@require_GET
+def attestation(request: HttpRequest, slug: str) -> HttpResponse:
+    module = _module_or_404(slug)
+    progress = progress_of(learner=request.user, module=module)
+    if progress is None or progress.status != ProgressStatus.COMPLETED:
+        return redirect("learner:module", slug=module.slug)
+    data = render_pdf("learner/attestation_pdf.html", {
+        "learner": request.user, "module": module, "progress": progress, "today": timezone.localdate()},
+        request=request)
+    return pdf_response(data, f"attestation-{module.slug}.pdf")
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=31536000, immutable=True)
+def asset(request: HttpRequest, slug: str, sha: str, name: str) -> HttpResponse:
+    item = get_object_or_404(ModuleAsset, module__slug=slug, name=name)
+    if item.sha != sha:
+        return redirect(reverse("learner:asset", args=[slug, item.sha, name]))
+    response = HttpResponse(item.content, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "tremplin.organisations"
+    label = "organisations"
+    verbose_name = "Structures"

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationType(models.TextChoices):
+    """data·inclusion typology codes (shared with the places standard and La Coop)."""
+
+    ASSO = "ASSO", _("Association")
+    BIB = "BIB", _("Bibliothèque, médiathèque")
+    CCAS = "CCAS", _("Centre communal d'action sociale (CCAS)")
+    CIAS = "CIAS", _("Centre intercommunal d'action sociale (CIAS)")
+    CSC = "CSC", _("Centre social")
+    EPN = "EPN", _("Espace public numérique (EPN)")
+    EVS = "EVS", _("Espace de vie sociale")
+    MSAP = "MSAP", _("France Services")
+    ML = "ML", _("Mission locale")
+    FT = "FT", _("France Travail")
+    CAF = "CAF", _("Caisse d'allocations familiales (CAF)")
+    CPAM = "CPAM", _("Caisse primaire d'assurance maladie (CPAM)")
+    MUNI = "MUNI", _("Mairie")
+    DEPT = "DEPT", _("Conseil départemental")
+    EPCI = "EPCI", _("Intercommunalité (EPCI)")
+    MJC = "MJC", _("Maison des jeunes et de la culture (MJC)")
+    TIERS_LIEUX = "TIERS_LIEUX", _("Tiers-lieu")
+    FABLAB = "FABLAB", _("Fablab")
+    PIMMS = "PIMMS", _("Point d'information et de médiation multi-services (PIMMS)")
+    E2C = "E2C", _("École de la deuxième chance (E2C)")
+    EPIDE = "EPIDE", _("Établissement pour l'insertion dans l'emploi (EPIDE)")
+    CHRS = "CHRS", _("Centre d'hébergement et de réinsertion sociale (CHRS)")
+    CADA = "CADA", _("Centre d'accueil de demandeurs d'asile (CADA)")
+    RS_FJT = "RS_FJT", _("Résidence sociale, foyer de jeunes travailleurs")
+    PIJ_BIJ = "PIJ_BIJ", _("Point ou bureau information jeunesse")
+    LA_POSTE = "LA_POSTE", _("La Poste")
+    OF = "OF", _("Organisme de formation")
+    AUTRE = "Autre", _("Autre")
+
+
+class MembershipRole(models.TextChoices):
+    TRAINER = "trainer", _("Formateur")
+    ADMIN = "admin", _("Responsable de la structure")

@@ -1,0 +1,117 @@
+"""Recording learning events and deriving module progress from them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tremplin.accounts.models import User
+from tremplin.catalog.enums import QUESTION_KINDS
+from tremplin.catalog.models import Module
+
+from .enums import ObjectType, ProgressStatus, Verb
+from .models import LearningEvent, ModuleProgress
+
+
+class EventConflict(Exception):
+    """The event id is already used by another learner."""
+
+
+def _module_layout(module: Module) -> tuple[dict[str, int], list[str]]:
+    steps = list(module.steps.filter(is_active=True).values_list("slug", "position", "kind"))
+    positions = {slug: pos for slug, pos, _kind in steps}
+    questions = [slug for slug, _pos, kind in steps if kind in QUESTION_KINDS]
+    return positions, questions
+
+
+def _apply(progress: ModuleProgress, event: LearningEvent, positions: dict[str, int], questions: list[str]) -> None:
+    """Fold one event into a progress row. Used live and by rebuild, so both always agree."""
+    when = event.stored_at or timezone.now()
+    progress.last_activity_at = max(filter(None, [progress.last_activity_at, when]))
+    if progress.started_at is None:
+        progress.started_at = when
+    if progress.status == ProgressStatus.NOT_STARTED:
+        progress.status = ProgressStatus.IN_PROGRESS
+    step_slug = event.object_id.split("/", 1)[1] if "/" in event.object_id else None
+    if event.verb == Verb.EXPERIENCED and step_slug in positions:
+        progress.furthest_position = max(progress.furthest_position, positions[step_slug])
+    elif event.verb == Verb.ANSWERED and step_slug in positions:
+        record = progress.answers.get(step_slug, {})
+        record.setdefault("first", bool(event.success))
+        record["last"] = bool(event.success)
+        progress.answers = {**progress.answers, step_slug: record}
+    elif event.verb == Verb.COMPLETED and event.object_type == ObjectType.MODULE:
+        progress.status = ProgressStatus.COMPLETED
+        progress.completed_at = progress.completed_at or when
+        progress.furthest_position = max(progress.furthest_position, max(positions.values(), default=-1))
+        if questions:
+            firsts = [progress.answers.get(q, {}).get("first", False) for q in questions]
+            progress.score = round(sum(firsts) / len(questions), 3)
+
+
+def event_record(
+    *,
+    learner: User,
+    event_id: uuid.UUID | str,
+    verb: str,
+    object_type: str,
+    object_id: str,
+    module: Module | None = None,
+    success: bool | None = None,
+    score: float | None = None,
+    response: dict | list | None = None,
+    duration_ms: int | None = None,
+    client_timestamp: datetime | None = None,
+) -> tuple[LearningEvent, bool]:
+    """Store an event once (the id is the idempotency key) and update the module's progress."""
+    event_id = uuid.UUID(str(event_id))
+    existing = LearningEvent.objects.filter(pk=event_id).first()
+    if existing is not None:
+        if existing.learner_id != learner.pk:
+            raise EventConflict(str(event_id))
+        return existing, False
+    try:
+        with transaction.atomic():
+            event = LearningEvent.objects.create(
+                id=event_id, learner=learner, verb=verb, object_type=object_type, object_id=object_id[:200],
+                module=module, content_version=module.content_version if module else "", success=success,
+                score=score, response=response, duration_ms=duration_ms, client_timestamp=client_timestamp)
+            if module is not None:
+                progress, _ = ModuleProgress.objects.select_for_update().get_or_create(learner=learner, module=module)
+                positions, questions = _module_layout(module)
+                _apply(progress, event, positions, questions)
+                progress.save()
+    except IntegrityError:
+        # The same id arrived twice at once (double tap): the other request stored it.
+        existing = LearningEvent.objects.filter(pk=event_id).first()
+        if existing is None:
+            raise
+        if existing.learner_id != learner.pk:
+            raise EventConflict(str(event_id)) from None
+        return existing, False
+    return event, True
+
+
+@transaction.atomic
+def progress_rebuild(*, learner: User | None = None) -> int:
+    """Recompute every ModuleProgress (of one learner, or everyone) from the events."""
+    events = LearningEvent.objects.filter(module__isnull=False).order_by("learner_id", "module_id", "stored_at", "id")
+    rows = ModuleProgress.objects.all()
+    if learner is not None:
+        events = events.filter(learner=learner)
+        rows = rows.filter(learner=learner)
+    rows.delete()
+    layouts: dict[int, tuple[dict[str, int], list[str]]] = {}
+    built: dict[tuple, ModuleProgress] = {}
+    for event in events.select_related("module").iterator(chunk_size=2000):
+        key = (event.learner_id, event.module_id)
+        if key not in built:
+            built[key] = ModuleProgress(learner_id=event.learner_id, module_id=event.module_id)
+        if event.module_id not in layouts:
+            layouts[event.module_id] = _module_layout(event.module)
+        _apply(built[key], event, *layouts[event.module_id])
+    ModuleProgress.objects.bulk_create(built.values(), batch_size=1000)
+    return len(built)
