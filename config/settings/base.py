@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tremplin.diagnostic",
     "tremplin.simulators",
     "tremplin.progress",
+    "tremplin.cv",
     "tremplin.coaching",
     "tremplin.stats",
     "tremplin.audit",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "tremplin.network",
     "tremplin.public",
     "tremplin.api",
+    "tremplin.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("module/<slug:slug>/termine/", views.module_complete, name="module_complete"),
     path("module/<slug:slug>/attestation.pdf", views.attestation, name="attestation"),
     path("images/<slug:slug>/<str:sha>/<str:name>", views.asset, name="asset"),
+    path("positionnement/", include("tremplin.learner.diagnostic_urls")),
+    path("simulateurs/", include("tremplin.learner.simulator_urls")),
+    path("mon-cv/", include("tremplin.learner.cv_urls")),
 ]

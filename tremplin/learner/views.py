@@ -16,6 +16,8 @@ from tremplin.progress.selectors import module_to_resume, progress_by_module, pr
 from tremplin.progress.services import EventConflict, event_record
 
 from .decorators import learner_required
+from .home_assignments import assignments_for_home
+from .home_diagnostic import diagnostic_for_home
 from .quiz import InvalidAnswer, display_order, read_answer
 
 
@@ -42,7 +44,9 @@ def home(request: HttpRequest) -> HttpResponse:
         done = sum(1 for m in modules if m.pk in progress and progress[m.pk].is_completed)
         tracks.append({"track": track, "total": len(modules), "done": done})
     resume = module_to_resume(learner=request.user)
-    return render(request, "learner/home.html", {"tracks": tracks, "resume": resume})
+    return render(request, "learner/home.html", {
+        "tracks": tracks, "resume": resume,
+        **assignments_for_home(request.user), **diagnostic_for_home(request.user)})
 
 
 @learner_required

@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "trainer"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("tremplin.trainer.urls_learners")),
+    path("", include("tremplin.trainer.urls_coaching")),
+    path("", include("tremplin.trainer.urls_content")),
 ]

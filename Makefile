@@ -1,0 +1,74 @@
+# Tremplin — one front door. `make demo` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+JUNIT ?= var/junit.xml
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve seed resetdb test test-fast quality fix content-check bench system-check
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed ## create the virtualenv and install the pinned dependencies
+
+system-check: ## say exactly what to install if a system library is missing
+	@$(PY) -c "import weasyprint" 2>/dev/null || { echo "PDF : il manque Pango. Installez-le : apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; exit 1; }
+
+var:
+	mkdir -p var
+
+demo: install system-check var ## install, migrate SQLite, load curriculum + demo network, serve on :8000
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_geography
+	$(PY) manage.py load_content
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+serve: install ## serve the existing database on :8000
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+seed: install var ## (re)load curriculum and demo network without serving
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_geography
+	$(PY) manage.py load_content
+	$(PY) manage.py seed_demo
+
+resetdb: ## delete the local SQLite database
+	rm -f var/tremplin.sqlite3 var/tremplin.sqlite3-wal var/tremplin.sqlite3-shm
+
+test: install node_modules/.installed system-check var ## the whole suite (browser tests included)
+	@test -x /usr/bin/chromium || { echo "Chromium manque : apt-get install -y chromium"; exit 1; }
+	$(PY) manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
+	$(PY) -m pytest -n 2 -q --junitxml=$(JUNIT) $(PYTEST_ARGS)
+
+test-fast: install ## the suite without browser tests
+	$(PY) -m pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
+
+quality: install ## lint and deployment checks
+	$(VENV)/bin/ruff check .
+	DJANGO_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) DJANGO_ALLOWED_HOSTS=tremplin.example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.prod
+
+fix: install ## format and fix what ruff can
+	$(VENV)/bin/ruff check --fix .
+
+content-check: install ## validate the curriculum files
+	$(PY) -m tremplin.catalog.validate
+
+bench: install ## run the benchmarks (ratios against a baseline in the same process)
+	for b in bench/bench_*.py; do DJANGO_SETTINGS_MODULE=config.settings.test $(PY) $$b; done

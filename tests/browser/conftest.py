@@ -1,0 +1,138 @@
+"""Real-browser tests: Playwright for Python driving Debian's Chromium, with axe-core on every page.
+
+Nothing here skips: a missing browser or axe-core is an error, so CI cannot pass without them.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = os.environ.get("TREMPLIN_CHROMIUM", "/usr/bin/chromium")
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "fr-FR"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium introuvable ({CHROMIUM}) : apt-get install -y chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+class Axe:
+    """Runs axe-core on the current page; remembers every page loaded so none goes unchecked."""
+
+    def __init__(self, page, mirror=None):
+        if not AXE_JS.exists():
+            pytest.fail("axe-core manquant : lancez `npm install` (make test le fait)")
+        self.page = page
+        # With JavaScript disabled nothing can be evaluated in the page itself: axe then runs on a
+        # mirror page that receives the very same DOM, with the site's own scripts blocked.
+        self.mirror = mirror
+        self.loaded: list[str] = []
+        self.checked: set[str] = set()
+        page.on("load", lambda p: self.loaded.append(p.url))
+
+    def _mirror_of(self, page):
+        html, url = page.content(), page.url
+        mirror = self.mirror
+        mirror.unroute("**/*")
+
+        def serve(route):
+            if route.request.url == url and route.request.resource_type == "document":
+                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            elif route.request.resource_type == "script":
+                route.abort()
+            else:
+                route.continue_()
+
+        mirror.route("**/*", serve)
+        mirror.goto(url)
+        return mirror
+
+    def check(self):
+        page = self.page
+        page.wait_for_load_state("load")
+        url = page.url
+        if self.mirror is not None:
+            page = self._mirror_of(page)
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE_JS.read_text())
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS)
+        violations = [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+        assert not violations, f"axe sur {url} :\n{json.dumps(violations, indent=1, ensure_ascii=False)}"
+        self.checked.add(url)
+
+    def assert_all_checked(self):
+        unchecked = [u for u in dict.fromkeys(self.loaded) if u not in self.checked and not u.endswith(".pdf")]
+        assert not unchecked, f"pages chargées sans contrôle axe : {unchecked}"
+
+
+def _page(browser, request, **options):
+    context = browser.new_context(**PHONE, **options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    mirror_context = None
+    mirror = None
+    if options.get("java_script_enabled") is False:
+        mirror_context = browser.new_context(**PHONE)
+        mirror = mirror_context.new_page()
+    errors: list[str] = []
+    # A form answered with 400 is expected behaviour; a missing stylesheet, script or image is not.
+    page.on("console", lambda m: errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    axe = Axe(page, mirror)
+    page.axe = axe
+    page.console_errors = errors
+    yield page
+    try:
+        if not hasattr(request.node, "rep_call") or request.node.rep_call.passed:
+            axe.assert_all_checked()
+            assert not errors, f"erreurs dans la console du navigateur : {errors}"
+    finally:
+        context.close()
+        if mirror_context is not None:
+            mirror_context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+@pytest.fixture
+def page(browser, request, transactional_db):
+    yield from _page(browser, request)
+
+
+@pytest.fixture
+def nojs_page(browser, request, transactional_db):
+    yield from _page(browser, request, java_script_enabled=False)

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from tremplin.accounts.codes import format_code
+from tremplin.demo.network import STAFF_PASSWORD, build_demo_network
+
+
+class Command(BaseCommand):
+    help = "Crée le réseau de démonstration (2 structures, 3 formateurs, 40 apprenants). Sans doublon."
+
+    def handle(self, *args, **options):
+        report = build_demo_network()
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Réseau de démonstration prêt ({report.created} éléments créés)."))
+        out.write("")
+        out.write(f"Ouvrez {settings.SITE_URL}")
+        out.write("")
+        out.write("Formateurs — page « Connexion de l'équipe » (/connexion/equipe/) :")
+        for email, org in report.staff:
+            out.write(f"  {email:<36} mot de passe : {STAFF_PASSWORD}   ({org})")
+        out.write("")
+        out.write("Apprenants — page « Se connecter » (/connexion/), code + code secret :")
+        shown = {}
+        for name, code, pin, token, org in report.learners:
+            if shown.get(org, 0) >= 3:
+                continue
+            shown[org] = shown.get(org, 0) + 1
+            out.write(f"  {name:<10} code {format_code(code)}  code secret {pin}   ({org})")
+            out.write(f"             carte QR : {settings.SITE_URL}/carte/{token}/")
+        out.write("")
