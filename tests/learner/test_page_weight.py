@@ -1,0 +1,67 @@
+"""Page-weight budget, measured from real responses: a learner's first visit of a step page."""
+
+import gzip
+import re
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from tremplin.catalog.models import Module
+from tremplin.catalog.services import curriculum_load
+
+HTML_BUDGET = 14 * 1024
+FIRST_VISIT_BUDGET = 30 * 1024
+
+pytestmark = pytest.mark.django_db
+
+
+def wire_size_of_static(url: str) -> int:
+    """What whitenoise serves: the gzip variant collectstatic writes (brotli is smaller still)."""
+    path = finders.find(url.removeprefix(settings.STATIC_URL))
+    with open(path, "rb") as f:
+        return len(gzip.compress(f.read(), 9))
+
+
+def first_visit_weight(client, url):
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    html_wire = len(response.content)
+    html = gzip.decompress(response.content).decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    assets_wire = sum(wire_size_of_static(a) for a in assets)
+    return html, html_wire, assets, assets_wire
+
+
+def test_every_step_page_of_the_real_curriculum_fits_the_first_visit_budget(client, learner, capsys):
+    curriculum_load(root=settings.CONTENT_ROOT)
+    client.force_login(learner)
+    heaviest = (0, "")
+    checked = 0
+    for module in Module.objects.filter(is_active=True):
+        for number in range(1, module.step_count + 1):
+            url = reverse("learner:step", args=[module.slug, number])
+            html, html_wire, assets, assets_wire = first_visit_weight(client, url)
+            assert html_wire <= HTML_BUDGET, url
+            assert len(html.encode()) <= HTML_BUDGET, f"{url}: {len(html.encode())} octets de HTML"
+            assert html_wire + assets_wire <= FIRST_VISIT_BUDGET, url
+            assert not re.search(r"@font-face|fonts\.googleapis", html)
+            heaviest = max(heaviest, (html_wire + assets_wire, url))
+            checked += 1
+    assert checked > 300
+    with capsys.disabled():
+        print(f"\n[page weight] {checked} step pages; heaviest first visit {heaviest[0]} B on the wire: {heaviest[1]}")
+
+
+def test_the_step_page_weight_is_reported(client, learner, capsys):
+    curriculum_load(root=settings.CONTENT_ROOT)
+    client.force_login(learner)
+    url = reverse("learner:step", args=["ecran-tactile", 1])
+    html, html_wire, assets, assets_wire = first_visit_weight(client, url)
+    with capsys.disabled():
+        print(f"\n[page weight] {url}: HTML {len(html.encode())} B raw / {html_wire} B gzip; "
+              f"CSS+JS {assets_wire} B gzip ({', '.join(assets)}); first visit {html_wire + assets_wire} B")
+    assert "css/learner.css" in " ".join(assets)
+    assert html_wire + assets_wire <= FIRST_VISIT_BUDGET
