@@ -3,7 +3,8 @@
 import nh3
 from markdown_it import MarkdownIt
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "breaks": True})
+# Authors write one sentence per line (FALC): each line break is kept on screen.
 _ALLOWED_TAGS = {"p", "strong", "em", "ul", "ol", "li", "br", "a", "code", "blockquote"}
 
 
