@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
 
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from tremplin.accounts.codes import format_code
 from tremplin.accounts.models import User
-from tremplin.accounts.services import NewLearner, learner_create
+from tremplin.accounts.services import NewLearner, learner_create, learners_bulk_create, staff_create
 
 from .enums import MembershipRole
-from .models import Commune, Enrolment, Membership, Organisation
+from .imports import parse_learner_file, person_key
+from .models import Commune, Enrolment, Invitation, LearnerImport, LearnerShare, Membership, Organisation, SignupLink
 
 
 def organisation_create(*, name: str, type: str, commune: Commune, siret: str = "", address: str = "") -> Organisation:
@@ -27,8 +39,281 @@ def membership_add(*, user: User, organisation: Organisation, role: str = Member
 @transaction.atomic
 def learner_enrol(*, organisation: Organisation, created_by: User | None, first_name: str, last_name: str = "",
                   birth_year: int | None = None, phone: str = "", pin: str | None = None,
-                  login_code: str | None = None) -> NewLearner:
+                  login_code: str | None = None, contact_email: str = "") -> NewLearner:
     new = learner_create(first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone, pin=pin,
                          login_code=login_code)
-    Enrolment.objects.create(learner=new.user, organisation=organisation, created_by=created_by)
+    Enrolment.objects.create(learner=new.user, organisation=organisation, created_by=created_by,
+                             contact_email=contact_email.strip().lower())
+    return new
+
+
+# --- Organisation details and staff ------------------------------------------------------------------------------
+
+INVITATION_DAYS = 14
+
+
+def _audit(**kwargs) -> None:
+    from tremplin.audit.services import audit_log
+
+    audit_log(**kwargs)
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, actor: User, name: str, type: str, commune: Commune,
+                        siret: str = "", address: str = "") -> Organisation:
+    organisation.name, organisation.type, organisation.commune = name.strip(), type, commune
+    organisation.siret, organisation.address = siret.replace(" ", "").strip(), address.strip()
+    organisation.full_clean()
+    organisation.save()
+    _audit(actor=actor, action="organisation.update", target_type="organisation", target_id=organisation.pk,
+           organisation_id=organisation.pk)
+    return organisation
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, role: str, invited_by: User,
+                      accept_url_for: Callable[[str], str]) -> Invitation:
+    """Invite a trainer by e-mail; ``accept_url_for(token)`` builds the absolute link sent to them."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in MembershipRole.values:
+        raise ValueError("unknown role")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, role=role, token_hash=_token_hash(token), invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS))
+    context = {"organisation": organisation, "invited_by": invited_by, "url": accept_url_for(token),
+               "days": INVITATION_DAYS}
+    send_mail(
+        subject=gettext("Invitation à rejoindre %(name)s sur Tremplin") % {"name": organisation.name},
+        message=render_to_string("trainer/organisation/invitation_email.txt", context),
+        from_email=None, recipient_list=[email])
+    _audit(actor=invited_by, action="invitation.create", target_type="invitation", target_id=invitation.pk,
+           organisation_id=organisation.pk, detail={"email": email, "role": role})
+    return invitation
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """A pending, unexpired invitation for this token, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (Invitation.objects.select_related("organisation")
+            .filter(token_hash=_token_hash(token), accepted_at__isnull=True, revoked_at__isnull=True,
+                    expires_at__gt=timezone.now()).first())
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User | None = None, first_name: str = "",
+                      last_name: str = "", password: str = "") -> User:
+    """Join the organisation: with the signed-in staff account, or a new account created here."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+        raise ValueError("invitation no longer valid")
+    if user is None:
+        user = staff_create(email=invitation.email, first_name=first_name, last_name=last_name, password=password)
+    membership_add(user=user, organisation=invitation.organisation, role=invitation.role)
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _audit(actor=user, action="invitation.accept", target_type="invitation", target_id=invitation.pk,
+           organisation_id=invitation.organisation_id)
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    _audit(actor=actor, action="invitation.revoke", target_type="invitation", target_id=invitation.pk,
+           organisation_id=invitation.organisation_id)
+
+
+class LastAdminError(ValueError):
+    """An organisation always keeps at least one admin."""
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, actor: User, role: str | None = None, remove: bool = False) -> None:
+    others_admins = (Membership.objects.select_for_update().filter(organisation=membership.organisation,
+                                                                   role=MembershipRole.ADMIN)
+                     .exclude(pk=membership.pk).count())
+    losing_admin = membership.role == MembershipRole.ADMIN and (remove or role != MembershipRole.ADMIN)
+    if losing_admin and others_admins == 0:
+        raise LastAdminError
+    if remove:
+        membership.delete()
+    else:
+        if role not in MembershipRole.values:
+            raise ValueError("unknown role")
+        membership.role = role
+        membership.save(update_fields=["role"])
+    _audit(actor=actor, action="membership.remove" if remove else "membership.update", target_type="user",
+           target_id=membership.user_id, organisation_id=membership.organisation_id,
+           detail={} if remove else {"role": role})
+
+
+# --- Learners: one at a time, by file, duplicates, merge, sharing ---------------------------------------------
+
+
+@transaction.atomic
+def learner_import_prepare(*, organisation: Organisation, created_by: User, data: bytes,
+                           filename: str = "") -> LearnerImport:
+    """Parse the file and keep its rows server-side until the trainer confirms. Raises ImportFileError."""
+    from .selectors import person_keys_in
+
+    parsed = parse_learner_file(data, filename)
+    existing = person_keys_in(organisation=organisation)
+    rows, errors = [], list(parsed.errors)
+    for row in parsed.rows:
+        key = person_key(row["first_name"], row["last_name"], row["birth_year"])
+        if key in existing:
+            errors.append({"line": row["line"], "message": gettext(
+                "%(name)s existe déjà dans votre structure (code %(code)s)") % {
+                "name": " ".join(filter(None, [row["first_name"], row["last_name"]])),
+                "code": format_code(existing[key])}})
+        else:
+            rows.append(row)
+    errors.sort(key=lambda e: e["line"])
+    return LearnerImport.objects.create(organisation=organisation, created_by=created_by, filename=filename[:255],
+                                        rows=rows, errors=errors)
+
+
+class ImportNotReady(ValueError):
+    """The import has errors or was already done: nothing is created."""
+
+
+@transaction.atomic
+def learner_import_confirm(*, learner_import: LearnerImport, actor: User) -> list[User]:
+    """Create every learner of the file, or none."""
+    learner_import = LearnerImport.objects.select_for_update().get(pk=learner_import.pk)
+    if learner_import.status != LearnerImport.Status.PENDING or learner_import.errors or not learner_import.rows:
+        raise ImportNotReady
+    users = learners_bulk_create(people=learner_import.rows)
+    Enrolment.objects.bulk_create(
+        [Enrolment(learner=u, organisation=learner_import.organisation, created_by=actor,
+                   contact_email=row.get("email", "")) for u, row in zip(users, learner_import.rows, strict=True)],
+        batch_size=500)
+    learner_import.status, learner_import.created_count = LearnerImport.Status.DONE, len(users)
+    learner_import.rows = []  # the people now exist; do not keep a second copy of their details
+    learner_import.save(update_fields=["status", "created_count", "rows"])
+    _audit(actor=actor, action="learners.import", target_type="learner_import", target_id=learner_import.pk,
+           organisation_id=learner_import.organisation_id,
+           detail={"count": len(users), "filename": learner_import.filename})
+    return users
+
+
+@transaction.atomic
+def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, actor: User) -> dict[str, int]:
+    """Move everything that belongs to ``duplicate`` (events, progress, enrolments, groups…) to ``kept``.
+
+    Relations are found through the model registry, so apps above this one (progress, coaching…) are
+    covered without being imported. Where ``kept`` already has the unique row (same module, same
+    organisation…), kept's row wins and the duplicate's is dropped; derived tables such as module
+    progress must then be rebuilt by the caller. The duplicate account is deactivated, not deleted.
+    """
+    if kept.pk == duplicate.pk or not kept.is_learner or not duplicate.is_learner:
+        raise ValueError("merge needs two different learners")
+    moved: dict[str, int] = {}
+    for rel in User._meta.related_objects:
+        model = rel.related_model
+        if model._meta.app_label in _NOT_MERGED_APPS:
+            continue
+        if rel.many_to_many:
+            if not rel.through._meta.auto_created:
+                continue  # an explicit through model has its own foreign key, met in this same loop
+            model, name = rel.through, rel.field.m2m_reverse_field_name()
+        else:
+            name = rel.field.name
+        count = _reassign(model, name, duplicate, kept)
+        if count:
+            moved[model._meta.label] = count
+    duplicate.is_active = False
+    duplicate.card_token = None
+    duplicate.set_unusable_password()
+    duplicate.save(update_fields=["is_active", "card_token", "password"])
+    _audit(actor=actor, action="learner.merge", target_type="learner", target_id=kept.pk,
+           organisation_id=organisation.pk, detail={"duplicate": str(duplicate.pk), "moved": moved})
+    return moved
+
+
+_NOT_MERGED_APPS = {"audit", "admin", "axes", "sessions"}
+
+
+def _reassign(model, field_name: str, duplicate: User, kept: User) -> int:
+    rows = model._default_manager.filter(**{field_name: duplicate})
+    try:
+        with transaction.atomic():
+            return rows.update(**{field_name: kept})
+    except IntegrityError:
+        pass
+    count = 0
+    for pk in list(rows.values_list("pk", flat=True)):
+        one = model._default_manager.filter(pk=pk)
+        try:
+            with transaction.atomic():
+                count += one.update(**{field_name: kept})
+        except IntegrityError:
+            one.delete()  # kept already has this row (same module, same organisation…)
+    return count
+
+
+class ShareError(ValueError):
+    pass
+
+
+@transaction.atomic
+def learner_share(*, learner: User, from_organisation: Organisation, to_organisation: Organisation, actor: User,
+                  consent: bool) -> LearnerShare:
+    """Let another organisation follow this learner too. Needs the learner's consent, recorded here."""
+    if not consent:
+        raise ShareError("consent is required")
+    if to_organisation.pk == from_organisation.pk:
+        raise ShareError("same organisation")
+    if Enrolment.objects.filter(learner=learner, organisation=to_organisation).exists():
+        raise ShareError("already enrolled")
+    Enrolment.objects.create(learner=learner, organisation=to_organisation, created_by=actor)
+    share = LearnerShare.objects.create(learner=learner, from_organisation=from_organisation,
+                                        to_organisation=to_organisation, consent_recorded_by=actor,
+                                        consent_at=timezone.now())
+    _audit(actor=actor, action="learner.share", target_type="learner", target_id=learner.pk,
+           organisation_id=from_organisation.pk,
+           detail={"to_organisation": str(to_organisation.pk), "consent_at": share.consent_at.isoformat()})
+    return share
+
+
+@transaction.atomic
+def signup_link_create(*, organisation: Organisation, created_by: User, label: str = "",
+                       hours: int = 24) -> SignupLink:
+    link = SignupLink.objects.create(organisation=organisation, created_by=created_by, label=label.strip()[:120],
+                                     token=secrets.token_urlsafe(18),
+                                     expires_at=timezone.now() + timedelta(hours=hours))
+    _audit(actor=created_by, action="signup_link.create", target_type="signup_link", target_id=link.pk,
+           organisation_id=organisation.pk)
+    return link
+
+
+def signup_link_by_token(*, token: str) -> SignupLink | None:
+    if not token or len(token) > 64:
+        return None
+    return (SignupLink.objects.select_related("organisation")
+            .filter(token=token, expires_at__gt=timezone.now(), uses__lt=F("max_uses")).first())
+
+
+class SignupClosed(ValueError):
+    pass
+
+
+@transaction.atomic
+def signup_link_use(*, link: SignupLink, first_name: str) -> NewLearner:
+    """A learner enrols themself from the workshop room's link."""
+    link = SignupLink.objects.select_for_update().get(pk=link.pk)
+    if link.expires_at <= timezone.now() or link.uses >= link.max_uses:
+        raise SignupClosed
+    new = learner_enrol(organisation=link.organisation, created_by=link.created_by, first_name=first_name)
+    link.uses = F("uses") + 1
+    link.save(update_fields=["uses"])
+    _audit(actor=new.user, action="learner.signup", target_type="learner", target_id=new.user.pk,
+           organisation_id=link.organisation_id, detail={"signup_link": str(link.pk)})
     return new

@@ -7,6 +7,7 @@ the chosen one in the session. Every trainer view scopes its reads to
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from tremplin.organisations.models import Membership, Organisation
@@ -29,7 +30,7 @@ def current_organisation(request: HttpRequest) -> Organisation | None:
     if chosen:
         try:
             org = orgs.filter(pk=chosen).first()
-        except (ValueError, Exception):  # a malformed id in the session: fall back
+        except (ValueError, ValidationError):  # a malformed id in the session: fall back
             org = None
     if org is None:
         org = orgs.order_by("name").first()
