@@ -152,3 +152,10 @@ def test_argon2_is_tuned_to_owasp_minimum():
     encoded = hasher.encode("2580", hasher.salt())
     assert "m=19456,t=2,p=1" in encoded
     assert hasher.verify("2580", encoded)
+
+
+def test_after_an_expired_session_the_learner_is_told_nothing_is_lost(client, samia):
+    response = client.get("/apprendre/", follow=True)
+    assert "votre session a expiré : rien n'est perdu" in page_text(response)
+    signed_in = sign_in(client, samia.username, "2580", next="/apprendre/")
+    assert signed_in["Location"] == "/apprendre/"

@@ -34,7 +34,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     username = models.CharField(_("identifiant"), max_length=254, unique=True)
     kind = models.CharField(_("type de compte"), max_length=16, choices=UserKind.choices, default=UserKind.LEARNER)
-    email = models.EmailField(_("adresse e-mail"), blank=True, null=True)
+    # NULL, not "", when absent: the address is unique among those who have one.
+    email = models.EmailField(_("adresse e-mail"), blank=True, null=True)  # noqa: DJ001
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("année de naissance"), null=True, blank=True)
