@@ -166,6 +166,8 @@ class ModuleFile(Strict):
     steps: Annotated[list[Step], Field(min_length=1)]
     quiz: list[Question] = []
     trainer_guide: TrainerGuide | None = None
+    # Linter rules this module may break on purpose, by id (``cliquer`` in the mouse module).
+    lint_allow: list[Slug] = []
 
     @model_validator(mode="after")
     def _slugs_are_unique(self) -> ModuleFile:
