@@ -1,5 +1,27 @@
 """What the trainer assigned, shown on « Mes parcours » (owned by the coaching screens)."""
 
+from django.utils import timezone
+
+from tremplin.coaching.selectors import assignments_of_learner
+from tremplin.progress.enums import ProgressStatus
+from tremplin.progress.models import ModuleProgress
+
 
 def assignments_for_home(user) -> dict:
-    return {}
+    """Unfinished assignments, soonest due first: a module links to the module, a track to the track."""
+    assignments = assignments_of_learner(learner=user)
+    if not assignments:
+        return {}
+    done = set(ModuleProgress.objects.filter(learner=user, status=ProgressStatus.COMPLETED)
+               .values_list("module_id", flat=True))
+    today = timezone.localdate()
+    items, seen = [], set()
+    for a in assignments:
+        key = ("module", a.module_id) if a.module_id else ("track", a.track_id)
+        if key in seen or (a.module_id and a.module_id in done) or not (a.module or a.track).is_active:
+            continue
+        seen.add(key)
+        items.append({"title": a.content_title, "is_track": a.track_id is not None,
+                      "slug": (a.module or a.track).slug, "due_date": a.due_date,
+                      "late": bool(a.due_date and a.due_date < today)})
+    return {"assigned": items}

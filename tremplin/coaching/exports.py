@@ -1,0 +1,73 @@
+"""CSV exports: accompaniment records in La Coop's vocabulary, and the progress grid."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from .enums import TypeLieu
+from .models import Accompaniment
+from .selectors import Grid
+
+# Column names are the Coop's API attribute names (/api/v1/activites); beneficiary columns are
+# prefixed with « beneficiaire_ ». Multi-valued cells are joined with « | » (as in the places standard).
+ACCOMPANIMENT_COLUMNS = [
+    "id", "type", "date", "duree", "type_lieu", "structure_id", "lieu_code_postal", "lieu_commune",
+    "lieu_code_insee", "materiel", "thematiques", "autonomie", "oriente_vers_structure",
+    "structure_de_redirection", "titre_atelier", "niveau_atelier", "accompagnements", "beneficiaire_anonyme",
+    "beneficiaire_id", "beneficiaire_genre", "beneficiaire_tranche_age", "beneficiaire_statut_social",
+    "beneficiaire_commune", "beneficiaire_commune_code_insee", "beneficiaire_premier_accompagnement",
+    "mediateur_id", "creation",
+]
+
+
+def _safe(text: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _bool(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def accompaniment_row(a: Accompaniment) -> list[str]:
+    commune = a.lieu_commune
+    return [
+        str(a.pk), a.type, a.date.isoformat(), str(a.duree), a.type_lieu,
+        str(a.organisation_id) if a.type_lieu == TypeLieu.LIEU_ACTIVITE else "",
+        (commune.postcodes[0] if commune and commune.postcodes else ""), commune.name if commune else "",
+        commune.code if commune else "", "|".join(a.materiel), "|".join(a.thematiques), a.autonomie,
+        _bool(a.oriente_vers_structure), a.structure_de_redirection, _safe(a.titre_atelier), a.niveau_atelier,
+        str(a.accompagnements), _bool(a.learner_id is None), str(a.learner_id or ""), a.beneficiaire_genre,
+        a.beneficiaire_tranche_age, a.beneficiaire_statut_social,
+        a.beneficiaire_commune.name if a.beneficiaire_commune else "",
+        a.beneficiaire_commune_id or "", _bool(a.premier_accompagnement), str(a.mediateur_id or ""),
+        timezone.localtime(a.created_at).isoformat(timespec="seconds"),
+    ]
+
+
+def accompaniments_csv(records: Iterable[Accompaniment]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ACCOMPANIMENT_COLUMNS)
+    for a in records:
+        writer.writerow(accompaniment_row(a))
+    return out.getvalue()
+
+
+def grid_csv(grid: Grid) -> str:
+    """One line per learner; one column per assigned module (its slug) holding the status code."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["apprenant_id", "prenom", "nom", "groupes", "derniere_activite",
+                     *[m.slug for m in grid.columns]])
+    for row in grid.rows:
+        u = row.learner
+        writer.writerow([
+            str(u.pk), _safe(u.first_name), _safe(u.last_name), _safe("|".join(row.groups)),
+            timezone.localtime(row.last_activity).isoformat(timespec="seconds") if row.last_activity else "",
+            *[(c.status if c.assigned else "") for c in row.cells]])
+    return out.getvalue()

@@ -1,0 +1,369 @@
+"""Reads of coaching data, always scoped to one organisation.
+
+Callers get the organisation from ``tremplin.trainer.context.current_organisation`` (which checks
+the membership); nothing here accepts an id without the organisation that must own it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from tremplin.accounts.enums import UserKind
+from tremplin.accounts.models import User
+from tremplin.catalog.models import Module
+from tremplin.organisations.models import Organisation
+from tremplin.progress.enums import ObjectType, ProgressStatus
+from tremplin.progress.models import LearningEvent, ModuleProgress
+
+from .enums import STUCK_AFTER_DAYS, STUCK_WRONG_FIRST_ANSWERS, FollowStatus
+from .models import Accompaniment, Assignment, Attendance, Group, Note, Workshop
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+# --- learners ---------------------------------------------------------------------------------
+
+def learners_of(*, organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(kind=UserKind.LEARNER, enrolments__organisation=organisation).order_by(
+        "first_name", "last_name", "username")
+
+
+def learner_of(*, organisation: Organisation, learner_id) -> User | None:
+    pk = _uuid_or_none(learner_id)
+    return learners_of(organisation=organisation).filter(pk=pk).first() if pk else None
+
+
+# --- groups and workshops ---------------------------------------------------------------------
+
+def groups_of(*, organisation: Organisation) -> QuerySet[Group]:
+    return Group.objects.filter(organisation=organisation).annotate(n_members=Count("members", distinct=True))
+
+
+def group_of(*, organisation: Organisation, group_id) -> Group | None:
+    pk = _uuid_or_none(group_id)
+    return Group.objects.filter(organisation=organisation, pk=pk).first() if pk else None
+
+
+def workshops_of(*, organisation: Organisation, on: date | None = None, since: date | None = None,
+                 until: date | None = None) -> QuerySet[Workshop]:
+    qs = (Workshop.objects.filter(organisation=organisation).select_related("group")
+          .annotate(n_present=Count("attendances", distinct=True)))
+    if on is not None:
+        qs = qs.filter(date=on)
+    if since is not None:
+        qs = qs.filter(date__gte=since)
+    if until is not None:
+        qs = qs.filter(date__lte=until)
+    return qs
+
+
+def workshop_of(*, organisation: Organisation, workshop_id) -> Workshop | None:
+    pk = _uuid_or_none(workshop_id)
+    return Workshop.objects.filter(organisation=organisation, pk=pk).select_related("group").first() if pk else None
+
+
+def attendance_sheet(*, workshop: Workshop) -> tuple[list[User], set]:
+    """The learners to tick (group members, then anyone already marked present) and who is present."""
+    present = set(Attendance.objects.filter(workshop=workshop).values_list("learner_id", flat=True))
+    members = list(workshop.group.members.order_by("first_name", "last_name")) if workshop.group else []
+    known = {m.pk for m in members}
+    extra = [u for u in learners_of(organisation=workshop.organisation).filter(pk__in=present - known)]
+    return members + extra, present
+
+
+# --- assignments --------------------------------------------------------------------------------
+
+def assignments_of(*, organisation: Organisation) -> QuerySet[Assignment]:
+    return (Assignment.objects.filter(organisation=organisation)
+            .select_related("track", "module", "module__track", "group", "learner"))
+
+
+def assignment_of(*, organisation: Organisation, assignment_id) -> Assignment | None:
+    pk = _uuid_or_none(assignment_id)
+    return assignments_of(organisation=organisation).filter(pk=pk).first() if pk else None
+
+
+@dataclass
+class _Expanded:
+    """Assignments unfolded into (learner, module) pairs."""
+
+    modules: dict[int, Module] = field(default_factory=dict)
+    # learner id -> module id -> earliest due date (None when none)
+    due: dict[uuid.UUID, dict[int, date | None]] = field(default_factory=lambda: defaultdict(dict))
+    # assignment id -> (learner ids, module ids)
+    per_assignment: dict[uuid.UUID, tuple[set, list[int]]] = field(default_factory=dict)
+
+
+def _expand(assignments: list[Assignment]) -> _Expanded:
+    """Three queries at most, whatever the number of assignments (track modules, group members)."""
+    out = _Expanded()
+    track_ids = {a.track_id for a in assignments if a.track_id}
+    track_modules: dict[int, list[Module]] = defaultdict(list)
+    if track_ids:
+        for m in Module.objects.filter(track_id__in=track_ids, is_active=True).select_related("track").order_by(
+                "track__order", "position"):
+            track_modules[m.track_id].append(m)
+    group_ids = {a.group_id for a in assignments if a.group_id}
+    members: dict[uuid.UUID, set] = defaultdict(set)
+    if group_ids:
+        for gid, uid in Group.members.through.objects.filter(group_id__in=group_ids).values_list("group_id",
+                                                                                                 "user_id"):
+            members[gid].add(uid)
+    for a in assignments:
+        mods = track_modules[a.track_id] if a.track_id else ([a.module] if a.module.is_active else [])
+        who = set(members[a.group_id]) if a.group_id else {a.learner_id}
+        out.per_assignment[a.pk] = (who, [m.pk for m in mods])
+        for m in mods:
+            out.modules[m.pk] = m
+            for uid in who:
+                current = out.due[uid].get(m.pk, "unset")
+                if current == "unset":
+                    out.due[uid][m.pk] = a.due_date
+                elif a.due_date and (current is None or a.due_date < current):
+                    out.due[uid][m.pk] = a.due_date
+    return out
+
+
+# --- following ----------------------------------------------------------------------------------
+
+def follow_status(progress: ModuleProgress | None, *, now: datetime | None = None) -> str:
+    """Our rule for "needs help": in progress and either idle for 14 days or 2+ wrong first answers."""
+    if progress is None or progress.status == ProgressStatus.NOT_STARTED:
+        return FollowStatus.NOT_STARTED
+    if progress.status == ProgressStatus.COMPLETED:
+        return FollowStatus.COMPLETED
+    now = now or timezone.now()
+    idle = progress.last_activity_at is not None and progress.last_activity_at < now - timedelta(
+        days=STUCK_AFTER_DAYS)
+    wrong = sum(1 for a in (progress.answers or {}).values() if a.get("first") is False)
+    if idle or wrong >= STUCK_WRONG_FIRST_ANSWERS:
+        return FollowStatus.NEEDS_HELP
+    return FollowStatus.IN_PROGRESS
+
+
+@dataclass
+class Cell:
+    assigned: bool
+    status: str = ""
+    due_date: date | None = None
+    late: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(FollowStatus(self.status).label) if self.status else ""
+
+
+@dataclass
+class Row:
+    learner: User
+    groups: list[str]
+    cells: list[Cell]
+    last_activity: datetime | None
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.cells if c.status == status)
+
+    @property
+    def needs_help(self) -> int:
+        return self.count(FollowStatus.NEEDS_HELP)
+
+
+@dataclass
+class Grid:
+    columns: list[Module]
+    rows: list[Row]
+
+
+GRID_SORTS = ("name", "activity", "help")
+
+
+def progress_grid(*, organisation: Organisation, group: Group | None = None, status: str = "",
+                  sort: str = "name", now: datetime | None = None) -> Grid:
+    """Learners × assigned modules. A fixed number of queries whatever the size (tested)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    learners_qs = learners_of(organisation=organisation).annotate(
+        last_activity=Max("module_progress__last_activity_at"))
+    if group is not None:
+        learners_qs = learners_qs.filter(coaching_groups=group)
+    learners = list(learners_qs)
+    ids = [u.pk for u in learners]
+    group_names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for uid, name in Group.members.through.objects.filter(group__organisation=organisation, user_id__in=ids) \
+            .order_by("group__name").values_list("user_id", "group__name"):
+        group_names[uid].append(name)
+    expanded = _expand(list(assignments_of(organisation=organisation)))
+    wanted = set(ids)
+    column_ids = {mid for uid, mods in expanded.due.items() if uid in wanted for mid in mods}
+    columns = sorted((expanded.modules[mid] for mid in column_ids),
+                     key=lambda m: (m.track.order, m.track.slug, m.position))
+    progress = {(p.learner_id, p.module_id): p for p in ModuleProgress.objects.filter(
+        learner_id__in=ids, module_id__in=list(column_ids))} if column_ids and ids else {}
+    rows = []
+    for u in learners:
+        mine = expanded.due.get(u.pk, {})
+        cells = []
+        for m in columns:
+            if m.pk not in mine:
+                cells.append(Cell(assigned=False))
+                continue
+            st = follow_status(progress.get((u.pk, m.pk)), now=now)
+            due = mine[m.pk]
+            cells.append(Cell(assigned=True, status=st, due_date=due,
+                              late=bool(due and due < today and st != FollowStatus.COMPLETED)))
+        rows.append(Row(learner=u, groups=group_names[u.pk], cells=cells, last_activity=u.last_activity))
+    if status in FollowStatus.values:
+        rows = [r for r in rows if r.count(status)]
+    if sort == "activity":
+        oldest = timezone.make_aware(datetime(1970, 1, 1))
+        rows.sort(key=lambda r: r.last_activity or oldest, reverse=True)
+    elif sort == "help":
+        rows.sort(key=lambda r: -r.needs_help)
+    return Grid(columns=columns, rows=rows)
+
+
+@dataclass
+class Stuck:
+    learner: User
+    module: Module
+    last_activity: datetime | None
+
+
+def learners_needing_help(*, organisation: Organisation, now: datetime | None = None, limit: int = 20) -> list[Stuck]:
+    """In-progress modules that match the "needs help" rule, most idle first."""
+    now = now or timezone.now()
+    candidates = (ModuleProgress.objects.filter(learner__enrolments__organisation=organisation,
+                                                status=ProgressStatus.IN_PROGRESS, module__is_active=True)
+                  .select_related("learner", "module").order_by("last_activity_at"))
+    found = []
+    for p in candidates.iterator(chunk_size=500):
+        if follow_status(p, now=now) == FollowStatus.NEEDS_HELP:
+            found.append(Stuck(learner=p.learner, module=p.module, last_activity=p.last_activity_at))
+            if len(found) >= limit:
+                break
+    return found
+
+
+@dataclass
+class Overdue:
+    assignment: Assignment
+    late: list[User]
+
+
+def overdue_assignments(*, organisation: Organisation, today: date | None = None) -> list[Overdue]:
+    """Assignments past their due date with at least one learner who has not finished."""
+    today = today or timezone.localdate()
+    assignments = list(assignments_of(organisation=organisation).filter(due_date__lt=today))
+    if not assignments:
+        return []
+    expanded = _expand(assignments)
+    learner_ids = {uid for who, _ in expanded.per_assignment.values() for uid in who}
+    done = set(ModuleProgress.objects.filter(learner_id__in=learner_ids, module_id__in=list(expanded.modules),
+                                             status=ProgressStatus.COMPLETED).values_list("learner_id", "module_id"))
+    people = {u.pk: u for u in User.objects.filter(pk__in=learner_ids).order_by("first_name")}
+    out = []
+    for a in assignments:
+        who, mods = expanded.per_assignment[a.pk]
+        late = [people[uid] for uid in who if uid in people and any((uid, m) not in done for m in mods)]
+        if late:
+            out.append(Overdue(assignment=a, late=sorted(late, key=lambda u: u.first_name)))
+    return out
+
+
+# --- one learner ----------------------------------------------------------------------------------
+
+def assignments_of_learner(*, learner: User, organisation: Organisation | None = None) -> list[Assignment]:
+    """Assignments given to the learner directly or through one of their groups."""
+    qs = (Assignment.objects.filter(Q(learner=learner) | Q(group__members=learner))
+          .select_related("track", "module", "module__track", "group").distinct())
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return list(qs.order_by("due_date", "-created_at"))
+
+
+@dataclass
+class LearnerFile:
+    learner: User
+    modules: list[dict]
+    simulator_attempts: list[LearningEvent]
+    notes: list[Note]
+    accompaniments: list[Accompaniment]
+    workshops: list[Workshop]
+    groups: list[Group]
+    diagnostic: object = None
+
+
+def learner_file(*, organisation: Organisation, learner: User, now: datetime | None = None) -> LearnerFile:
+    now = now or timezone.now()
+    expanded = _expand(assignments_of_learner(learner=learner, organisation=organisation))
+    assigned = expanded.due.get(learner.pk, {})
+    progress = {p.module_id: p for p in ModuleProgress.objects.filter(learner=learner)
+                .select_related("module", "module__track")}
+    module_ids = set(progress) | set(assigned)
+    modules_by_id = {**{p.module_id: p.module for p in progress.values()}, **expanded.modules}
+    modules = []
+    for mid in sorted(module_ids, key=lambda i: (modules_by_id[i].track.order, modules_by_id[i].position)):
+        p = progress.get(mid)
+        status = follow_status(p, now=now)
+        modules.append({"module": modules_by_id[mid], "progress": p, "status": status,
+                        "status_label": FollowStatus(status).label, "assigned": mid in assigned,
+                        "due_date": assigned.get(mid)})
+    attempts = list(LearningEvent.objects.filter(learner=learner, object_type=ObjectType.SIMULATOR)
+                    .order_by("-stored_at")[:20])
+    return LearnerFile(
+        learner=learner, modules=modules, simulator_attempts=attempts,
+        notes=list(Note.objects.filter(organisation=organisation, learner=learner).select_related("author")),
+        accompaniments=list(Accompaniment.objects.filter(organisation=organisation, learner=learner)[:20]),
+        workshops=list(Workshop.objects.filter(organisation=organisation, attendances__learner=learner)
+                       .order_by("-date")[:20]),
+        groups=list(Group.objects.filter(organisation=organisation, members=learner)),
+        diagnostic=_diagnostic_results(learner))
+
+
+def _diagnostic_results(learner: User):
+    """The diagnostic's latest results, when the diagnostic app provides them (built separately)."""
+    try:
+        from tremplin.diagnostic import selectors as diagnostic_selectors
+    except ImportError:
+        return None
+    latest = getattr(diagnostic_selectors, "latest_results_for", None)
+    if latest is None:
+        return None
+    try:
+        return latest(learner=learner)
+    except Exception:  # noqa: BLE001 — an unfinished diagnostic must never break the learner's file
+        return None
+
+
+# --- records --------------------------------------------------------------------------------------
+
+def accompaniments_of(*, organisation: Organisation, since: date | None = None,
+                      until: date | None = None) -> QuerySet[Accompaniment]:
+    qs = Accompaniment.objects.filter(organisation=organisation).select_related(
+        "learner", "lieu_commune", "beneficiaire_commune", "mediateur")
+    if since:
+        qs = qs.filter(date__gte=since)
+    if until:
+        qs = qs.filter(date__lte=until)
+    return qs
+
+
+def accompaniment_of(*, organisation: Organisation, accompaniment_id) -> Accompaniment | None:
+    pk = _uuid_or_none(accompaniment_id)
+    return accompaniments_of(organisation=organisation).filter(pk=pk).first() if pk else None
+
+
+def note_of(*, organisation: Organisation, note_id) -> Note | None:
+    pk = _uuid_or_none(note_id)
+    return Note.objects.filter(organisation=organisation, pk=pk).first() if pk else None

@@ -1,0 +1,255 @@
+"""Forms of the coaching screens: they parse input; rules live in tremplin.coaching.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tremplin.catalog.models import Module, Track
+from tremplin.coaching.enums import (
+    ADMINISTRATIVE_THEMES,
+    DIGITAL_THEMES,
+    DURATION_PRESETS,
+    THEME_CHOICES,
+    THEME_LABELS,
+    AccompanimentType,
+    Autonomie,
+    Genre,
+    Materiel,
+    StatutSocial,
+    StructureDeRedirection,
+    TrancheAge,
+    TypeLieu,
+    WorkshopLevel,
+)
+from tremplin.coaching.selectors import groups_of, learners_of
+from tremplin.coaching.services import AccompanimentInput
+from tremplin.organisations.models import Commune
+
+
+class LearnerChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.login_code_display})"
+
+
+class LearnerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.login_code_display})"
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Nom du groupe"), max_length=120,
+                           error_messages={"required": _("Donnez un nom au groupe.")})
+    members = LearnerChoices(label=_("Membres"), queryset=None, required=False,
+                             widget=forms.CheckboxSelectMultiple,
+                             error_messages={"invalid_choice": _("Une personne choisie n'est pas suivie ici.")})
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = learners_of(organisation=organisation)
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Titre de l'atelier"), max_length=200,
+                            error_messages={"required": _("Donnez un titre à l'atelier.")})
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"required": _("Indiquez la date."),
+                                           "invalid": _("Cette date n'est pas valide (jj/mm/aaaa).")})
+    start_time = forms.TimeField(label=_("Heure de début"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                 error_messages={"required": _("Indiquez l'heure de début."),
+                                                 "invalid": _("Cette heure n'est pas valide (hh:mm).")})
+    duration_minutes = forms.TypedChoiceField(
+        label=_("Durée"), coerce=int, initial=90,
+        choices=[(m, _("%(n)s minutes") % {"n": m}) for m in DURATION_PRESETS])
+    place = forms.CharField(label=_("Lieu (facultatif)"), max_length=200, required=False,
+                            help_text=_("Par exemple : salle informatique, 1er étage."))
+    theme = forms.ChoiceField(label=_("Thématique"), choices=THEME_CHOICES,
+                              error_messages={"required": _("Choisissez une thématique.")})
+    level = forms.ChoiceField(label=_("Niveau"), choices=WorkshopLevel.choices, initial=WorkshopLevel.DEBUTANT,
+                              widget=forms.RadioSelect)
+    group = forms.ModelChoiceField(label=_("Groupe (facultatif)"), queryset=None, required=False,
+                                   empty_label=_("Pas de groupe"))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups_of(organisation=organisation)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class AttendanceForm(forms.Form):
+    present = LearnerChoices(label=_("Présents"), queryset=None, required=False,
+                             widget=forms.CheckboxSelectMultiple,
+                             error_messages={"invalid_choice": _("Une personne cochée n'est pas suivie ici.")})
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = learners_of(organisation=organisation)
+
+
+class AssignmentForm(forms.Form):
+    content = forms.ChoiceField(label=_("Quoi ?"), error_messages={"required": _("Choisissez un parcours ou un "
+                                                                                  "module.")})
+    target = forms.ChoiceField(label=_("Pour qui ?"), error_messages={"required": _("Choisissez un groupe ou une "
+                                                                                     "personne.")})
+    due_date = forms.DateField(label=_("À faire avant le (facultatif)"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"invalid": _("Cette date n'est pas valide (jj/mm/aaaa).")})
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        tracks = list(Track.objects.filter(is_active=True))
+        modules = list(Module.objects.filter(is_active=True).select_related("track"))
+        content = [("", _("— choisir —")),
+                   (_("Parcours entiers"), [(f"track:{t.slug}", t.title) for t in tracks])]
+        for t in tracks:
+            content.append((t.title, [(f"module:{m.slug}", m.title) for m in modules if m.track_id == t.pk]))
+        self.fields["content"].choices = content
+        self.groups = {str(g.pk): g for g in groups_of(organisation=organisation)}
+        self.learners = {str(u.pk): u for u in learners_of(organisation=organisation)}
+        self.fields["target"].choices = [
+            ("", _("— choisir —")),
+            (_("Groupes"), [(f"group:{k}", g.name) for k, g in self.groups.items()]),
+            (_("Personnes"), [(f"learner:{k}", f"{u.display_name} ({u.login_code_display})")
+                              for k, u in self.learners.items()]),
+        ]
+        self.tracks = {t.slug: t for t in tracks}
+        self.modules = {m.slug: m for m in modules}
+
+    def cleaned_objects(self) -> dict:
+        kind, _sep, key = self.cleaned_data["content"].partition(":")
+        target_kind, _sep, target = self.cleaned_data["target"].partition(":")
+        return {
+            "track": self.tracks.get(key) if kind == "track" else None,
+            "module": self.modules.get(key) if kind == "module" else None,
+            "group": self.groups.get(target) if target_kind == "group" else None,
+            "learner": self.learners.get(target) if target_kind == "learner" else None,
+            "due_date": self.cleaned_data.get("due_date"),
+        }
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Nouvelle note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("La note est vide."),
+                                           "max_length": _("La note est trop longue (4000 caractères au plus).")})
+
+
+YES_NO_UNKNOWN = [("", _("Non renseigné")), ("oui", _("Oui")), ("non", _("Non"))]
+
+
+class AccompanimentForm(forms.Form):
+    """Phone-first: every field has a sensible default, so a typical record is 4 taps and a submit."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=AccompanimentType.choices, initial=AccompanimentType.INDIVIDUEL,
+                             widget=forms.RadioSelect)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"required": _("Indiquez la date."),
+                                           "invalid": _("Cette date n'est pas valide (jj/mm/aaaa).")})
+    duree = forms.ChoiceField(label=_("Durée"), initial="30", widget=forms.RadioSelect,
+                              choices=[(str(m), _("%(n)s min") % {"n": m}) for m in DURATION_PRESETS]
+                              + [("autre", _("Autre durée"))])
+    duree_autre = forms.IntegerField(label=_("Autre durée, en minutes"), required=False, min_value=1,
+                                     max_value=24 * 60,
+                                     error_messages={"invalid": _("Écrivez un nombre de minutes."),
+                                                     "min_value": _("La durée va de 1 minute à 24 heures."),
+                                                     "max_value": _("La durée va de 1 minute à 24 heures.")})
+    type_lieu = forms.ChoiceField(label=_("Lieu"), choices=TypeLieu.choices, initial=TypeLieu.LIEU_ACTIVITE,
+                                  widget=forms.RadioSelect)
+    lieu_commune = forms.CharField(label=_("Commune du lieu (code INSEE)"), required=False, max_length=5,
+                                   help_text=_("Seulement si ce n'est pas votre lieu d'activité. Ex. : 49007 "
+                                               "pour Angers."))
+    materiel = forms.MultipleChoiceField(label=_("Matériel utilisé"), choices=Materiel.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    thematiques = forms.MultipleChoiceField(label=_("Thématiques"), choices=THEME_CHOICES,
+                                            widget=forms.CheckboxSelectMultiple,
+                                            error_messages={"required": _("Choisissez au moins une thématique.")})
+    autonomie = forms.ChoiceField(label=_("Autonomie (individuel)"), required=False, widget=forms.RadioSelect,
+                                  choices=[("", _("Non renseigné")), *Autonomie.choices])
+    structure_de_redirection = forms.ChoiceField(
+        label=_("Orientation vers une structure (individuel)"), required=False,
+        choices=[("", _("Pas d'orientation")), *StructureDeRedirection.choices])
+    titre_atelier = forms.CharField(label=_("Titre de l'atelier (collectif)"), required=False, max_length=200)
+    niveau_atelier = forms.ChoiceField(label=_("Niveau de l'atelier (collectif)"), required=False,
+                                       choices=[("", _("—")), *WorkshopLevel.choices])
+    accompagnements = forms.IntegerField(label=_("Nombre de participants (collectif)"), initial=1, min_value=1,
+                                         max_value=500, required=False,
+                                         error_messages={"invalid": _("Écrivez un nombre de participants."),
+                                                         "min_value": _("Le nombre de participants va de 1 à 500."),
+                                                         "max_value": _("Le nombre de participants va de 1 à 500.")})
+    learner = LearnerChoice(label=_("Personne inscrite (facultatif)"), queryset=None, required=False,
+                            empty_label=_("Personne anonyme"),
+                            error_messages={"invalid_choice": _("Cette personne n'est pas suivie ici.")})
+    beneficiaire_genre = forms.ChoiceField(label=_("Genre"), choices=Genre.choices, initial=Genre.NON_COMMUNIQUE,
+                                           widget=forms.RadioSelect)
+    beneficiaire_tranche_age = forms.ChoiceField(label=_("Tranche d'âge"), choices=TrancheAge.choices,
+                                                 initial=TrancheAge.NON_COMMUNIQUE)
+    beneficiaire_statut_social = forms.ChoiceField(label=_("Statut"), choices=StatutSocial.choices,
+                                                   initial=StatutSocial.NON_COMMUNIQUE)
+    beneficiaire_commune = forms.CharField(label=_("Commune de résidence (code INSEE, facultatif)"), required=False,
+                                           max_length=5)
+    premier_accompagnement = forms.ChoiceField(label=_("Premier accompagnement ?"), choices=YES_NO_UNKNOWN,
+                                               required=False, widget=forms.RadioSelect, initial="")
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["learner"].queryset = learners_of(organisation=organisation)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["lieu_commune"].initial = ""
+
+    @property
+    def digital_themes(self):
+        return [t for t in self["thematiques"] if t.data["value"] in DIGITAL_THEMES]
+
+    @property
+    def admin_themes(self):
+        return [t for t in self["thematiques"] if t.data["value"] in ADMINISTRATIVE_THEMES]
+
+    @property
+    def admin_themes_checked(self) -> bool:
+        return any(v in ADMINISTRATIVE_THEMES for v in (self["thematiques"].value() or []))
+
+    @property
+    def beneficiary_open(self) -> bool:
+        return any(self[n].errors for n in ("beneficiaire_genre", "beneficiaire_tranche_age",
+                                            "beneficiaire_statut_social", "beneficiaire_commune"))
+
+    def _commune(self, name: str) -> Commune | None:
+        code = (self.cleaned_data.get(name) or "").strip().upper()
+        if not code:
+            return None
+        commune = Commune.objects.filter(pk=code).first()
+        if commune is None:
+            self.add_error(name, _("Ce code INSEE ne correspond à aucune commune (ex. : 49007 pour Angers)."))
+        return commune
+
+    def clean(self):
+        data = super().clean()
+        if data.get("duree") == "autre":
+            if data.get("duree_autre") is None and "duree_autre" not in self.errors:
+                self.add_error("duree_autre", _("Indiquez la durée en minutes."))
+        data["lieu_commune_obj"] = self._commune("lieu_commune")
+        data["beneficiaire_commune_obj"] = self._commune("beneficiaire_commune")
+        return data
+
+    def to_input(self) -> AccompanimentInput:
+        d = self.cleaned_data
+        duree = d["duree_autre"] if d["duree"] == "autre" else int(d["duree"])
+        collective = d["type"] == AccompanimentType.COLLECTIF
+        return AccompanimentInput(
+            type=d["type"], date=d["date"], duree=duree, type_lieu=d["type_lieu"],
+            thematiques=d["thematiques"], materiel=d["materiel"], lieu_commune=d["lieu_commune_obj"],
+            autonomie=d["autonomie"], structure_de_redirection=d["structure_de_redirection"],
+            oriente_vers_structure=True if d["structure_de_redirection"] else None,
+            titre_atelier=d["titre_atelier"], niveau_atelier=d["niveau_atelier"],
+            accompagnements=(d["accompagnements"] or 1) if collective else 1,
+            learner=d["learner"], beneficiaire_genre=d["beneficiaire_genre"],
+            beneficiaire_tranche_age=d["beneficiaire_tranche_age"],
+            beneficiaire_statut_social=d["beneficiaire_statut_social"],
+            beneficiaire_commune=d["beneficiaire_commune_obj"],
+            premier_accompagnement={"oui": True, "non": False}.get(d["premier_accompagnement"]))
+
+
+def theme_label(value: str) -> str:
+    return str(THEME_LABELS.get(value, value))
