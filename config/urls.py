@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("tremplin.accounts.urls")),
     path("apprendre/", include("tremplin.learner.urls")),
     path("espace-formateur/", include("tremplin.trainer.urls")),
+    path("", include("tremplin.trainer.urls_public")),  # invitation and workshop sign-up links (public)
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,133 @@
+"""The organisation's details and staff: switching organisation, editing, inviting and managing members."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tremplin.organisations.enums import MembershipRole
+from tremplin.organisations.models import Invitation, Membership
+from tremplin.organisations.selectors import organisations_of
+from tremplin.organisations.services import (
+    LastAdminError,
+    invitation_create,
+    invitation_revoke,
+    membership_update,
+    organisation_update,
+)
+
+from .access import organisation_staff_required
+from .context import current_organisation_set
+from .decorators import staff_required
+from .forms_learners import InviteForm, MemberForm, OrganisationForm
+
+
+@staff_required
+@require_POST
+def organisation_switch(request):
+    raw = request.POST.get("organisation", "")
+    org = organisations_of(user=request.user).filter(pk=raw).first() if _is_uuid(raw) else None
+    if org is None:
+        raise Http404
+    current_organisation_set(request, org)
+    messages.success(request, _("Vous travaillez maintenant pour : %(name)s.") % {"name": org.name})
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = reverse("trainer:home")
+    return redirect(target)
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_admin(request, org) -> bool:
+    return Membership.objects.filter(user=request.user, organisation=org, role=MembershipRole.ADMIN).exists()
+
+
+@organisation_staff_required
+@require_GET
+def organisation_detail(request, org):
+    is_admin = _is_admin(request, org)
+    members = Membership.objects.filter(organisation=org).select_related("user").order_by("user__first_name")
+    invitations = (Invitation.objects.filter(organisation=org, accepted_at__isnull=True, revoked_at__isnull=True,
+                                             expires_at__gt=timezone.now()) if is_admin else Invitation.objects.none())
+    return render(request, "trainer/organisation/detail.html", {
+        "org": org, "is_admin": is_admin, "members": members, "invitations": invitations,
+        "invite_form": InviteForm(), "roles": MembershipRole.choices,
+    })
+
+
+@organisation_staff_required(admin=True)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, org):
+    initial = {"name": org.name, "type": org.type, "siret": org.siret, "address": org.address,
+               "commune": org.commune_id}
+    form = OrganisationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        organisation_update(organisation=org, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Les informations de la structure sont enregistrées."))
+        return redirect("trainer:organisation")
+    return render(request, "trainer/organisation/edit.html", {"org": org, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@organisation_staff_required(admin=True)
+@require_POST
+def organisation_invite(request, org):
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return render(request, "trainer/organisation/invite_error.html", {"form": form}, status=400)
+    email = form.cleaned_data["email"].lower()
+    if Membership.objects.filter(organisation=org, user__email=email).exists():
+        form.add_error("email", _("Cette personne fait déjà partie de la structure."))
+        return render(request, "trainer/organisation/invite_error.html", {"form": form}, status=400)
+    invitation_create(organisation=org, email=email, role=form.cleaned_data["role"], invited_by=request.user,
+                      accept_url_for=lambda token: request.build_absolute_uri(
+                          reverse("join:invitation", args=[token])))
+    messages.success(request, _("Invitation envoyée à %(email)s. Le lien marche 14 jours.") % {"email": email})
+    return redirect("trainer:organisation")
+
+
+@organisation_staff_required(admin=True)
+@require_POST
+def invitation_cancel(request, org, pk):
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=org, accepted_at__isnull=True)
+    invitation_revoke(invitation=invitation, actor=request.user)
+    messages.success(request, _("L'invitation est annulée."))
+    return redirect("trainer:organisation")
+
+
+@organisation_staff_required(admin=True)
+@require_POST
+def member_update(request, org, user_id):
+    membership = get_object_or_404(Membership.objects.select_related("user"), organisation=org, user_id=user_id)
+    remove = request.POST.get("action") == "remove"
+    form = MemberForm(request.POST)
+    if not remove and not form.is_valid():
+        messages.error(request, _("Choisissez un rôle dans la liste."))
+        return redirect("trainer:organisation")
+    try:
+        membership_update(membership=membership, actor=request.user, remove=remove,
+                          role=None if remove else form.cleaned_data["role"])
+    except LastAdminError:
+        messages.error(request, _("La structure doit garder au moins un responsable."))
+        return redirect("trainer:organisation")
+    if remove:
+        messages.success(request, _("%(name)s ne fait plus partie de la structure.")
+                         % {"name": membership.user.display_name})
+    else:
+        messages.success(request, _("Le rôle de %(name)s est enregistré.") % {"name": membership.user.display_name})
+    if membership.user_id == request.user.id and (remove or form.cleaned_data["role"] != MembershipRole.ADMIN):
+        return redirect("trainer:home")
+    return redirect("trainer:organisation")
