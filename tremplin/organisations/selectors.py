@@ -84,6 +84,6 @@ def commune_lookup(*, text: str) -> list[Commune]:
     candidates = list(qs.filter(name__iexact=name)[:50]) if name else []
     if postcode:
         if not candidates:
-            candidates = [c for c in qs.filter(department_id__startswith=postcode[:2])[:3000]]
+            candidates = [c for c in qs.filter(department__code__startswith=postcode[:2])[:3000]]
         candidates = [c for c in candidates if postcode in (c.postcodes or [])]
     return candidates
