@@ -165,6 +165,11 @@ def _module_version(directory: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+# Checks added by apps above the catalog (e.g. simulators: a module's `simulators` must exist).
+# Each is called as check(root, tracks) and returns a list of ContentError.
+EXTRA_CHECKS: list = []
+
+
 def read_curriculum(root: Path) -> Curriculum:
     root = Path(root)
     errors: list[ContentError] = []
@@ -214,4 +219,6 @@ def read_curriculum(root: Path) -> Curriculum:
                                                _module_version(module_file.parent)))
         tracks.append(loaded)
     tracks.sort(key=lambda t: (t.data.order, t.data.slug))
+    for check in EXTRA_CHECKS:
+        errors.extend(check(root, tracks))
     return Curriculum(root, tracks, errors)
