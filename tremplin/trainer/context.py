@@ -17,7 +17,7 @@ SESSION_KEY = "current_organisation_id"
 
 
 def current_organisation(request: HttpRequest) -> Organisation | None:
-    """The organisation chosen in the session if the user is a member, else their first one, else None."""
+    """The organisation chosen in the session if the user is a member, else the one they joined first, else None."""
     user = request.user
     if not user.is_authenticated or user.is_learner:
         return None
@@ -32,8 +32,9 @@ def current_organisation(request: HttpRequest) -> Organisation | None:
             org = orgs.filter(pk=chosen).first()
         except (ValueError, ValidationError):  # a malformed id in the session: fall back
             org = None
-    if org is None:
-        org = orgs.order_by("name").first()
+    if org is None:  # the organisation joined first
+        first = Membership.objects.filter(user=user).select_related("organisation__commune").order_by("created_at", "pk").first()
+        org = first.organisation if first else None
     request._current_organisation = org
     return org
 
