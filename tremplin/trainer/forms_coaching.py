@@ -24,7 +24,7 @@ from tremplin.coaching.enums import (
     WorkshopLevel,
 )
 from tremplin.coaching.selectors import groups_of, learners_of
-from tremplin.coaching.services import AccompanimentInput
+from tremplin.coaching.services import AccompanimentInput, accompaniment_errors
 from tremplin.organisations.models import Commune
 
 
@@ -231,24 +231,34 @@ class AccompanimentForm(forms.Form):
                 self.add_error("duree_autre", _("Indiquez la durée en minutes."))
         data["lieu_commune_obj"] = self._commune("lieu_commune")
         data["beneficiaire_commune_obj"] = self._commune("beneficiaire_commune")
+        # The service's rules too, so that every problem shows at once (the service checks them again).
+        for name, messages in accompaniment_errors(organisation=self.organisation, data=self.to_input()).items():
+            if name == "duree" and "duree_autre" in self.errors:
+                continue
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, messages)
         return data
 
     def to_input(self) -> AccompanimentInput:
         d = self.cleaned_data
-        duree = d["duree_autre"] if d["duree"] == "autre" else int(d["duree"])
-        collective = d["type"] == AccompanimentType.COLLECTIF
+        if d.get("duree") == "autre":
+            duree = d.get("duree_autre") or 0
+        else:
+            duree = int(d.get("duree") or 0)
+        collective = d.get("type") == AccompanimentType.COLLECTIF
         return AccompanimentInput(
-            type=d["type"], date=d["date"], duree=duree, type_lieu=d["type_lieu"],
-            thematiques=d["thematiques"], materiel=d["materiel"], lieu_commune=d["lieu_commune_obj"],
-            autonomie=d["autonomie"], structure_de_redirection=d["structure_de_redirection"],
-            oriente_vers_structure=True if d["structure_de_redirection"] else None,
-            titre_atelier=d["titre_atelier"], niveau_atelier=d["niveau_atelier"],
-            accompagnements=(d["accompagnements"] or 1) if collective else 1,
-            learner=d["learner"], beneficiaire_genre=d["beneficiaire_genre"],
-            beneficiaire_tranche_age=d["beneficiaire_tranche_age"],
-            beneficiaire_statut_social=d["beneficiaire_statut_social"],
-            beneficiaire_commune=d["beneficiaire_commune_obj"],
-            premier_accompagnement={"oui": True, "non": False}.get(d["premier_accompagnement"]))
+            type=d.get("type", ""), date=d.get("date") or timezone.localdate(), duree=duree,
+            type_lieu=d.get("type_lieu", ""), thematiques=d.get("thematiques") or [], materiel=d.get("materiel") or [],
+            lieu_commune=d.get("lieu_commune_obj"), autonomie=d.get("autonomie", ""),
+            structure_de_redirection=d.get("structure_de_redirection", ""),
+            oriente_vers_structure=True if d.get("structure_de_redirection") else None,
+            titre_atelier=d.get("titre_atelier", ""), niveau_atelier=d.get("niveau_atelier", ""),
+            accompagnements=(d.get("accompagnements") or 1) if collective else 1,
+            learner=d.get("learner"), beneficiaire_genre=d.get("beneficiaire_genre", Genre.NON_COMMUNIQUE),
+            beneficiaire_tranche_age=d.get("beneficiaire_tranche_age", TrancheAge.NON_COMMUNIQUE),
+            beneficiaire_statut_social=d.get("beneficiaire_statut_social", StatutSocial.NON_COMMUNIQUE),
+            beneficiaire_commune=d.get("beneficiaire_commune_obj"),
+            premier_accompagnement={"oui": True, "non": False}.get(d.get("premier_accompagnement", "")))
 
 
 def theme_label(value: str) -> str:
