@@ -425,6 +425,8 @@ def lint(root: Path, *, rules_dir: Path | None = None, simulators_dir: Path | No
     simulators_dir = simulators_dir or root.parent / "simulators"
     simulators = None
     if simulators_dir.is_dir():
+        if (simulators_dir / root.name).is_dir():  # content/simulators/fr/<slug>.yaml, like content/fr
+            simulators_dir = simulators_dir / root.name
         simulators = {p.stem if p.is_file() else p.name for p in simulators_dir.iterdir()
                       if not p.name.startswith(".")}
     curriculum = read_curriculum(root)

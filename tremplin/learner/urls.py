@@ -14,4 +14,5 @@ urlpatterns = [
     path("positionnement/", include("tremplin.learner.diagnostic_urls")),
     path("simulateurs/", include("tremplin.learner.simulator_urls")),
     path("mon-cv/", include("tremplin.learner.cv_urls")),
+    path("", include("tremplin.learner.handout_urls")),
 ]

@@ -1,0 +1,29 @@
+"""Learners get a « Fiche à imprimer » for each module; the Emploi track and the CV module lead to « Mon CV »."""
+
+from tests.conftest import page_text
+
+
+def test_the_module_page_offers_the_handout_and_the_pdf_downloads(learner_client, content):
+    text = page_text(learner_client.get("/apprendre/module/ecran-tactile/"))
+    assert 'href="/apprendre/module/ecran-tactile/fiche.pdf"' in text and "Fiche à imprimer (PDF)" in text
+    response = learner_client.get("/apprendre/module/ecran-tactile/fiche.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_handout_of_an_unknown_module_is_a_404(learner_client, content):
+    assert learner_client.get("/apprendre/module/nexiste-pas/fiche.pdf").status_code == 404
+
+
+def test_a_staff_member_is_refused_the_learner_handout_url(client, staff, content):
+    client.force_login(staff)
+    assert client.get("/apprendre/module/ecran-tactile/fiche.pdf").status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_for_a_handout(client, content):
+    response = client.get("/apprendre/module/ecran-tactile/fiche.pdf")
+    assert response.status_code == 302
+
+
+def test_a_module_without_a_tool_shows_no_cv_link(learner_client, content):
+    assert "/apprendre/mon-cv/" not in page_text(learner_client.get("/apprendre/module/ecran-tactile/"))
