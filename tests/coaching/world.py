@@ -9,8 +9,15 @@ from django.utils import timezone
 
 from tremplin.catalog.models import Module
 from tremplin.coaching.enums import AccompanimentType, TypeLieu
-from tremplin.coaching.services import AccompanimentInput, accompaniment_record, assignment_create, \
-    attendance_record, group_create, note_add, workshop_create
+from tremplin.coaching.services import (
+    AccompanimentInput,
+    accompaniment_record,
+    assignment_create,
+    attendance_record,
+    group_create,
+    note_add,
+    workshop_create,
+)
 from tremplin.organisations.enums import MembershipRole
 
 from ..factories import EnrolmentFactory, LearnerFactory, MembershipFactory, OrganisationFactory, StaffFactory

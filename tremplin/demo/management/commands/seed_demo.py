@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from tremplin.accounts.codes import format_code
+from tremplin.demo.coaching import build_demo_coaching
 from tremplin.demo.network import STAFF_PASSWORD, build_demo_network
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = build_demo_network()
+        report.created += build_demo_coaching()
         out = self.stdout
         out.write(self.style.SUCCESS(f"Réseau de démonstration prêt ({report.created} éléments créés)."))
         out.write("")
