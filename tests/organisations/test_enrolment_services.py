@@ -73,3 +73,24 @@ def test_a_commune_is_found_by_insee_code_or_postcode_and_name():
 
 def test_the_enrolment_urls_are_under_the_trainer_space():
     assert reverse("trainer:learners").startswith("/espace-formateur/")
+
+
+def test_the_demo_touches_are_idempotent(content):
+    from tests.factories import CommuneFactory, DepartmentFactory, RegionFactory
+    from tremplin.demo.trainer_enrolment import seed_trainer_enrolment_demo
+    from tremplin.organisations.models import Invitation, Organisation, SignupLink
+
+    seed_trainer_enrolment_demo()  # nothing to do without the demo network
+    org1 = OrganisationFactory(name="Les Clés du Numérique")
+    org2 = OrganisationFactory(name="CCAS de Mérignac", commune=CommuneFactory(
+        code="33281", name="Mérignac", department=DepartmentFactory(code="33", name="Gironde",
+                                                                    region=RegionFactory(code="75"))))
+    from tests.factories import StaffFactory
+    claire = StaffFactory(email="claire.martin@demo.tremplin.fr")
+    MembershipFactory(user=claire, organisation=org1)
+    MembershipFactory(user=StaffFactory(email="yanis.benali@demo.tremplin.fr"), organisation=org1)
+    seed_trainer_enrolment_demo()
+    seed_trainer_enrolment_demo()
+    assert Invitation.objects.count() == 1 and SignupLink.objects.count() == 1
+    assert Organisation.objects.filter(memberships__user__email="yanis.benali@demo.tremplin.fr").count() == 2
+    assert org2.memberships.count() == 1
