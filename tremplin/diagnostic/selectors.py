@@ -1,0 +1,163 @@
+"""Reads of the diagnostic. Learner data is always reached through its learner; trainers go
+through ``learners_visible_to`` so another organisation's learner is a 404."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from tremplin.accounts.models import User
+from tremplin.catalog.models import Module
+from tremplin.organisations.selectors import learners_visible_to
+from tremplin.progress.enums import ProgressStatus
+from tremplin.progress.models import ModuleProgress
+
+from . import engine
+from .enums import LevelName, SessionStatus
+from .models import Competence, DiagnosticItem, DiagnosticItemVersion, DiagnosticSession, FrameworkRelease
+
+# Which module levels suit a learner at each diagnostic level (a Confirmé needs nothing more).
+MODULE_LEVELS_FOR = {"debutant": {"debutant"}, "initie": {"debutant", "intermediaire"},
+                     "autonome": {"intermediaire", "avance"}}
+RECOMMENDED_MAX = 5
+
+
+@dataclass(frozen=True)
+class CompetenceResult:
+    competence: str
+    title: str
+    level: str
+    level_label: str
+    rank: int  # 0 = Débutant … 3 = Confirmé
+    can_do: list[str] = field(default_factory=list)
+    to_learn: list[str] = field(default_factory=list)
+    previous_level_label: str = ""
+    change: int = 0  # levels gained since the previous diagnostic (negative: lost)
+    has_previous: bool = False
+
+
+def _competences() -> list[Competence]:
+    return list(Competence.objects.filter(is_active=True))
+
+
+def results_of(session: DiagnosticSession, previous: DiagnosticSession | None = None) -> list[CompetenceResult]:
+    out = []
+    labels = dict(LevelName.choices)
+    for c in _competences():
+        r = session.results.get(c.slug)
+        if r is None:
+            continue
+        rank = engine.level_index(r["level"])
+        nxt = engine.LEVELS[rank + 1] if rank + 1 < len(engine.LEVELS) else None
+        prev = previous.results.get(c.slug) if previous else None
+        out.append(CompetenceResult(
+            competence=c.slug, title=c.title, level=r["level"], level_label=str(labels[r["level"]]), rank=rank,
+            can_do=c.levels.get(r["level"], {}).get("can_do", []) if rank > 0 else [],
+            to_learn=c.levels.get(nxt, {}).get("can_do", []) if nxt else [],
+            previous_level_label=str(labels[prev["level"]]) if prev else "",
+            change=rank - engine.level_index(prev["level"]) if prev else 0, has_previous=prev is not None))
+    return out
+
+
+def completed_sessions_of(*, learner: User) -> QuerySet[DiagnosticSession]:
+    return DiagnosticSession.objects.filter(learner=learner, status=SessionStatus.COMPLETED).order_by("-completed_at")
+
+
+def open_session_of(*, learner: User) -> DiagnosticSession | None:
+    return DiagnosticSession.objects.filter(learner=learner, status=SessionStatus.IN_PROGRESS).first()
+
+
+def session_of(*, learner: User, session_id: uuid.UUID) -> DiagnosticSession | None:
+    return DiagnosticSession.objects.filter(learner=learner, pk=session_id).first()
+
+
+def previous_session(session: DiagnosticSession) -> DiagnosticSession | None:
+    if session.completed_at is None:
+        return None
+    return completed_sessions_of(learner=session.learner).filter(completed_at__lt=session.completed_at).first()
+
+
+def latest_results_for(*, learner: User) -> list[CompetenceResult]:
+    """Per-competence levels of the learner's latest completed diagnostic ([] if none).
+
+    The caller has already checked it may see this learner (e.g. through learners_visible_to).
+    """
+    latest = completed_sessions_of(learner=learner).first()
+    if latest is None:
+        return []
+    return results_of(latest, previous_session(latest))
+
+
+def needs_human_help(results: list[CompetenceResult]) -> bool:
+    """Cannot go on alone: a beginner with the device itself, or a beginner almost everywhere."""
+    by = {r.competence: r.rank for r in results}
+    return by.get("utiliser-un-appareil", 1) == 0 or sum(1 for r in results if r.rank == 0) >= 4
+
+
+def recommended_modules(*, learner: User, results: list[CompetenceResult]) -> list[Module]:
+    """Modules that train the weakest competences at a level that fits, not yet completed."""
+    weak = {r.competence: r for r in results if r.level in MODULE_LEVELS_FOR}
+    if not weak:
+        return []
+    done = set(ModuleProgress.objects.filter(learner=learner, status=ProgressStatus.COMPLETED)
+               .values_list("module_id", flat=True))
+    scored = []
+    for position, module in enumerate(Module.objects.filter(is_active=True, track__is_active=True)
+                                      .select_related("track").order_by("track__order", "position")):
+        if module.pk in done:
+            continue
+        score = 0
+        for slug in module.competences:
+            r = weak.get(slug)
+            if r is not None and module.level in MODULE_LEVELS_FOR[r.level]:
+                score += 4 - r.rank  # the weaker the competence, the more the module counts
+        if score:
+            scored.append((-score, position, module))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [m for _s, _p, m in scored[:RECOMMENDED_MAX]]
+
+
+def bank_versions() -> dict[str, DiagnosticItemVersion]:
+    items = DiagnosticItem.objects.filter(is_active=True, current__isnull=False).select_related(
+        "current", "competence")
+    return {it.slug: it.current for it in items}
+
+
+def next_version_for(session: DiagnosticSession) -> DiagnosticItemVersion | None:
+    """The item the engine asks next (a pure function of the answers: reloads show the same item)."""
+    from .services import _answers_for_engine
+
+    versions = bank_versions()
+    competences = [c.slug for c in _competences()]
+    answered = _answers_for_engine(session)
+    post = engine.posterior_from(competences, answered)
+    bank = [engine.Item(slug, v.item.competence.slug, v.difficulty, v.discrimination) for slug, v in versions.items()]
+    chosen = engine.next_item(post, bank, [it.key for it, _ok in answered])
+    return versions[chosen.key] if chosen else None
+
+
+def version_shown(*, slug: str, version: str) -> DiagnosticItemVersion | None:
+    return DiagnosticItemVersion.objects.filter(item__slug=slug, version=version).select_related("item").first()
+
+
+def framework_release() -> FrameworkRelease | None:
+    return FrameworkRelease.objects.first()
+
+
+def paper_form_versions() -> list[DiagnosticItemVersion]:
+    release = framework_release()
+    versions = bank_versions()
+    return [versions[s] for s in (release.paper_form if release else []) if s in versions]
+
+
+def learner_for_trainer(*, user: User, learner_id: uuid.UUID) -> User | None:
+    return learners_visible_to(user=user).filter(pk=learner_id).first()
+
+
+def session_for_trainer(*, user: User, session_id: uuid.UUID) -> DiagnosticSession | None:
+    session = DiagnosticSession.objects.filter(pk=session_id).select_related("learner").first()
+    if session is None or not learners_visible_to(user=user).filter(pk=session.learner_id).exists():
+        return None
+    return session
