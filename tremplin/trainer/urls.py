@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("tremplin.trainer.urls_learners")),
     path("", include("tremplin.trainer.urls_coaching")),
     path("", include("tremplin.trainer.urls_content")),
+    path("", include("tremplin.trainer.urls_diagnostic")),
 ]
