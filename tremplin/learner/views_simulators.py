@@ -127,9 +127,9 @@ def _screen_context(attempt, sim: SimulatorFile, screen: Screen, *, values=None,
     target = None
     bubbles = "none"
     if attempt.mode == Mode.GUIDED:
-        target, bubbles = engine.guide_target(screen, values, errors), "all"
+        target, bubbles = engine.hint_target(sim, screen, values, errors), "all"
     elif attempt.mode == Mode.PRACTICE and hint_requested:
-        target, bubbles = engine.guide_target(screen, values, errors), "target"
+        target, bubbles = engine.hint_target(sim, screen, values, errors), "target"
     fields = _fields(sim, screen, values, errors, target, bubbles)
     return {
         "attempt": attempt, "sim": sim, "screen": screen, "site": sim.site, "persona": sim.persona,

@@ -277,6 +277,21 @@ def guide_target(screen: Screen, values: dict[str, Value] | None = None,
     return Target("action", action.slug, action.hint)
 
 
+def hint_target(sim: SimulatorFile, screen: Screen, values: dict[str, Value] | None = None,
+                errors: dict[str, str] | None = None) -> Target | None:
+    """Where a hint should point: pre-filled values count, and a value already typed but wrong
+    is pointed at before an empty field further down (errors are found, not shown or counted)."""
+    values = {f.name: f.initial for f in screen.fields if f.initial} | (values or {})
+    found = dict(errors or {})
+    for f in screen.fields:
+        value = values.get(f.name, "")
+        if f.name not in found and value not in ("", [], "non"):
+            problem = check_field(f, value, values, sim.persona.name)
+            if problem:
+                found[f.name] = problem
+    return guide_target(screen, values, found)
+
+
 def compute_score(*, errors: int, hints: int, duration_s: float, expected_minutes: int) -> float:
     """Check mode's score, 0..1: each error and hint costs, and so does being much slower than expected."""
     score = 1 - ERROR_COST * errors - HINT_COST * hints

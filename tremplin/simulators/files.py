@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from tremplin.catalog.content_files import ContentError
 
-from .schema import SimulatorFile
+from .schema import SimulatorFile, graph_errors
 
 
 @dataclass
@@ -71,6 +71,9 @@ def read_simulator(path: Path) -> tuple[LoadedSimulator | None, list[ContentErro
             loc = ".".join(str(p) for p in err["loc"])
             errors.append(ContentError(rel, loc, err["msg"].removeprefix("Value error, ")))
         return None, errors
+    graph = [ContentError(rel, loc, message) for loc, message in graph_errors(sim)]
+    if graph:
+        return None, graph
     if sim.slug != path.stem:
         return None, [ContentError(rel, "slug", f"le slug « {sim.slug} » doit être le nom du fichier « {path.stem} »")]
     return LoadedSimulator(sim, path, hashlib.sha256(data).hexdigest()[:12]), []

@@ -237,30 +237,34 @@ class SimulatorFile(Strict):
     screens: Annotated[list[Screen], Field(min_length=2)]
 
     @model_validator(mode="after")
-    def _graph(self) -> SimulatorFile:
+    def _has_an_end(self) -> SimulatorFile:
         slugs = [s.slug for s in self.screens]
         if len(set(slugs)) != len(slugs):
             raise ValueError("deux écrans ont le même slug")
-        known = set(slugs)
-        fields = {f.name for s in self.screens for f in s.fields}
-        files = {f.name for f in self.persona.files}
-        for i, screen in enumerate(self.screens):
-            for action in screen.actions:
-                targets = [action.next] if action.next else []
-                targets += [b.next for b in action.branches]
-                for target in targets:
-                    if target not in known:
-                        raise ValueError(f"screens.{i} ({screen.slug}) : l'action {action.slug} mène à un écran "
-                                         f"inconnu « {target} »")
-            for name in screen.recap:
-                if name not in fields:
-                    raise ValueError(f"screens.{i} ({screen.slug}) : recap cite un champ inconnu « {name} »")
-            for f in screen.fields:
-                if f.kind == "upload" and f.expect and f.expect not in files:
-                    raise ValueError(f"screens.{i} ({screen.slug}) : le fichier « {f.expect} » n'est pas dans "
-                                     "persona.files")
         if not any(s.end for s in self.screens):
             raise ValueError("il faut au moins un écran de fin (end: true)")
         if self.screens[0].end:
             raise ValueError("le premier écran ne peut pas être un écran de fin")
         return self
+
+
+def graph_errors(sim: SimulatorFile) -> list[tuple[str, str]]:
+    """References between parts of the file, each with its field path: (field, message)."""
+    errors = []
+    known = {s.slug for s in sim.screens}
+    fields = {f.name for s in sim.screens for f in s.fields}
+    files = {f.name for f in sim.persona.files}
+    for i, screen in enumerate(sim.screens):
+        for j, action in enumerate(screen.actions):
+            if action.next and action.next not in known:
+                errors.append((f"screens.{i}.actions.{j}.next", f"écran inconnu « {action.next} »"))
+            for k, branch in enumerate(action.branches):
+                if branch.next not in known:
+                    errors.append((f"screens.{i}.actions.{j}.branches.{k}.next", f"écran inconnu « {branch.next} »"))
+        for j, name in enumerate(screen.recap):
+            if name not in fields:
+                errors.append((f"screens.{i}.recap.{j}", f"champ inconnu « {name} »"))
+        for j, f in enumerate(screen.fields):
+            if f.kind == "upload" and f.expect and f.expect not in files:
+                errors.append((f"screens.{i}.fields.{j}.expect", f"le fichier « {f.expect} » n'est pas dans persona.files"))
+    return errors

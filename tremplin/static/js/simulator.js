@@ -1,6 +1,7 @@
 // Simulator pages: without this file everything works (hints are printed under each field).
 // It only moves the guided highlight to the field in use, scrolls to errors or the hint,
-// and reads hints aloud with the browser's own voice.
+// and reads hints aloud with the browser's own voice. Nothing is shown or hidden here: a layout
+// that moves under a finger makes a tap land on the wrong thing.
 const site = document.querySelector(".sim-site form");
 const alertBox = document.getElementById("sim-alert");
 
@@ -12,7 +13,7 @@ function focusOn(wrapper) {
   const button = wrapper.matches("[data-sim-action]") ? wrapper : null;
   wrapper.classList.add("sim-target");
   const id = button ? button.dataset.simAction : wrapper.dataset.simField;
-  for (const b of bubbles()) b.hidden = b.dataset.simHint !== id;
+  for (const b of bubbles()) b.classList.toggle("sim-bubble-quiet", b.dataset.simHint !== id);
 }
 
 if (site) {
