@@ -65,7 +65,7 @@ def cards_for(request, org: Organisation, ids: list[str]) -> list[dict]:
 def card(user: User, pin: str, org: Organisation) -> dict:
     url = settings.SITE_URL.rstrip("/") + reverse("accounts:card_login", args=[user.card_token])
     return {"first_name": user.first_name, "code": user.login_code_display, "pin": pin,
-            "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=0), "organisation": org.name}
+            "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2), "organisation": org.name}
 
 
 def cards_pdf(cards: list[dict], request) -> bytes:
