@@ -172,9 +172,8 @@ def learner_pin_reset_view(request, org, pk):
 def learner_share_view(request, org, pk):
     learner = _learner_or_404(request, org, pk)
     form = ShareForm(request.POST)
-    target = None
-    if form.is_valid():
-        target = Organisation.objects.filter(pk=form.cleaned_data["organisation"]).first()
+    raw = _uuids([request.POST.get("organisation", "")])
+    target = Organisation.objects.filter(pk=raw[0]).first() if raw else None
     if target is None:
         raise Http404
     if not form.is_valid():
