@@ -197,3 +197,16 @@ def test_a_module_links_to_its_simulator_and_the_intro_shows_the_persona(learner
     text = page_text(intro)
     assert "Vous êtes Samia, 34 ans." in text and "2 92 03 49 999 042" in text
     assert "France Travail" in text and "Emploi Service" in text
+
+
+@pytest.mark.parametrize("mode", ["guided", "practice"])
+def test_every_screen_stays_within_the_page_budget_with_its_hints(learner_client, simulators, mode):
+    for simulator in Simulator.objects.all():
+        url = start(learner_client, simulator.slug, mode)
+        for screen in right_path(definition_of(simulator)):
+            page = learner_client.get(url)
+            assert len(page.content) <= 14_000, (simulator.slug, screen.slug, len(page.content))
+            if mode == "practice":
+                hinted = learner_client.post(url, {"screen": screen.slug, "action": "__hint"})
+                assert len(hinted.content) <= 14_000, (simulator.slug, screen.slug, len(hinted.content))
+            learner_client.post(url, right_post(screen))
