@@ -123,3 +123,18 @@ def test_a_trainer_cannot_open_the_file_of_a_learner_of_another_organisation(tra
     response = trainer_client.get(reverse("trainer:followup_learner", args=[other.learner.pk]))
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="learner.view").exists()
+
+
+def test_the_learner_file_shows_the_latest_diagnostic_levels(trainer_client, side):
+    from pathlib import Path
+
+    from tremplin.diagnostic.selectors import latest_results_for, paper_form_versions
+    from tremplin.diagnostic.services import bank_load, paper_session_record
+
+    bank_load(root=Path(__file__).resolve().parents[2] / "content" / "diagnostic" / "fr")
+    paper_session_record(learner=side.learner, trainer=side.trainer,
+                         answers={v.item.slug: 0 for v in paper_form_versions()})
+    results = latest_results_for(learner=side.learner)
+    text = page_text(trainer_client.get(reverse("trainer:followup_learner", args=[side.learner.pk])))
+    assert results and f"<strong>{results[0].title}</strong> : {results[0].level_label}" in text
+    assert "Voir le positionnement en détail" in text

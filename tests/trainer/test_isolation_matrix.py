@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -55,6 +56,7 @@ ID_BUILDERS = {
     "accompaniment_id": lambda s: s.accompaniment.pk,
     "note_id": lambda s: s.note.pk,
     "slug": lambda s: s.assignment.module.slug,
+    "session_id": lambda s: s.diagnostic_session.pk,
     ("member_update", "user_id"): lambda s: s.trainer.pk,
     ("learner_account", "pk"): lambda s: s.learner.pk,
     ("learner_pin_reset", "pk"): lambda s: s.learner.pk,
@@ -63,6 +65,7 @@ ID_BUILDERS = {
     ("import_preview", "pk"): lambda s: s.learner_import.pk,
     ("signup_link", "pk"): lambda s: s.signup_link.pk,
 }
+DIAGNOSTIC_BANK = Path(__file__).resolve().parents[2] / "content" / "diagnostic" / "fr"
 ROLES = ["anonymous", "learner", "trainer", "admin", "other_trainer", "other_admin"]
 
 
@@ -101,9 +104,25 @@ def _with_extras(side):
     return side
 
 
+def _with_diagnostic(side):
+    """A completed paper diagnostic for the side's learner (the diagnostic screens need the item bank)."""
+    from tremplin.diagnostic.selectors import paper_form_versions
+    from tremplin.diagnostic.services import paper_session_record
+
+    answers = {v.item.slug: 0 for v in paper_form_versions()}
+    side.diagnostic_session = paper_session_record(learner=side.learner, trainer=side.trainer, answers=answers)
+    return side
+
+
 @pytest.fixture
-def world(content):
-    return _with_extras(build_side("Nous")), _with_extras(build_side("Eux"))
+def world(content, request):
+    sides = [_with_extras(build_side("Nous")), _with_extras(build_side("Eux"))]
+    if request.node.callspec.params["name"].startswith("diagnostic"):
+        from tremplin.diagnostic.services import bank_load
+
+        bank_load(root=DIAGNOSTIC_BANK)
+        sides = [_with_diagnostic(side) for side in sides]
+    return sides
 
 
 def _client(user) -> Client:
