@@ -135,3 +135,18 @@ def test_a_staff_member_without_organisation_is_told_so(client):
     assert response.status_code == 403 and "Vous n'êtes rattaché à aucune structure" in page_text(response)
 
 
+
+
+def test_when_the_mail_server_fails_the_trainer_is_told_and_no_invitation_is_kept(admin_client, monkeypatch):
+    import smtplib
+
+    def broken_send_mail(**kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr("tremplin.organisations.services.send_mail", broken_send_mail)
+    client, _org, _admin = admin_client
+    response = client.post(reverse("trainer:organisation_invite"), {"email": "x@exemple.fr",
+                                                                    "role": MembershipRole.TRAINER})
+    assert response.status_code == 503
+    assert "L'e-mail n'a pas pu partir" in page_text(response)
+    assert not Invitation.objects.exists()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import smtplib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -70,6 +71,10 @@ def organisation_update(*, organisation: Organisation, actor: User, name: str, t
     return organisation
 
 
+class InvitationNotSent(Exception):
+    """The e-mail could not be sent; the invitation was not kept."""
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -87,10 +92,14 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS))
     context = {"organisation": organisation, "invited_by": invited_by, "url": accept_url_for(token),
                "days": INVITATION_DAYS}
-    send_mail(
-        subject=gettext("Invitation à rejoindre %(name)s sur Tremplin") % {"name": organisation.name},
-        message=render_to_string("trainer/organisation/invitation_email.txt", context),
-        from_email=None, recipient_list=[email])
+    try:
+        send_mail(
+            subject=gettext("Invitation à rejoindre %(name)s sur Tremplin") % {"name": organisation.name},
+            message=render_to_string("trainer/organisation/invitation_email.txt", context),
+            from_email=None, recipient_list=[email])
+    except (OSError, smtplib.SMTPException) as exc:
+        # Raising inside the transaction drops the invitation: no link exists that nobody received.
+        raise InvitationNotSent(email) from exc
     _audit(actor=invited_by, action="invitation.create", target_type="invitation", target_id=invitation.pk,
            organisation_id=organisation.pk, detail={"email": email, "role": role})
     return invitation

@@ -14,6 +14,7 @@ from tremplin.organisations.models import Invitation, Membership
 from tremplin.organisations.selectors import organisations_of
 from tremplin.organisations.services import (
     LastAdminError,
+    InvitationNotSent,
     invitation_create,
     invitation_revoke,
     membership_update,
@@ -92,9 +93,14 @@ def organisation_invite(request, org):
     if Membership.objects.filter(organisation=org, user__email=email).exists():
         form.add_error("email", _("Cette personne fait déjà partie de la structure."))
         return render(request, "trainer/organisation/invite_error.html", {"form": form}, status=400)
-    invitation_create(organisation=org, email=email, role=form.cleaned_data["role"], invited_by=request.user,
-                      accept_url_for=lambda token: request.build_absolute_uri(
-                          reverse("join:invitation", args=[token])))
+    try:
+        invitation_create(organisation=org, email=email, role=form.cleaned_data["role"], invited_by=request.user,
+                          accept_url_for=lambda token: request.build_absolute_uri(
+                              reverse("join:invitation", args=[token])))
+    except InvitationNotSent:
+        form.add_error("email", _("L'e-mail n'a pas pu partir. Rien n'a été enregistré : réessayez dans quelques "
+                                  "minutes."))
+        return render(request, "trainer/organisation/invite_error.html", {"form": form}, status=503)
     messages.success(request, _("Invitation envoyée à %(email)s. Le lien marche 14 jours.") % {"email": email})
     return redirect("trainer:organisation")
 
