@@ -36,6 +36,7 @@ demo: install system-check var ## install, migrate SQLite, load curriculum + dem
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_geography
 	$(PY) manage.py load_content
+	$(PY) manage.py load_diagnostic
 	$(PY) manage.py load_simulators
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -47,6 +48,7 @@ seed: install var ## (re)load curriculum and demo network without serving
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_geography
 	$(PY) manage.py load_content
+	$(PY) manage.py load_diagnostic
 	$(PY) manage.py load_simulators
 	$(PY) manage.py seed_demo
 

@@ -36,6 +36,7 @@ class CompetenceResult:
     previous_level_label: str = ""
     change: int = 0  # levels gained since the previous diagnostic (negative: lost)
     has_previous: bool = False
+    intro: str = ""  # for a beginner: an encouraging sentence instead of « what you can already do »
 
 
 def _competences() -> list[Competence]:
@@ -57,7 +58,8 @@ def results_of(session: DiagnosticSession, previous: DiagnosticSession | None = 
             can_do=c.levels.get(r["level"], {}).get("can_do", []) if rank > 0 else [],
             to_learn=c.levels.get(nxt, {}).get("can_do", []) if nxt else [],
             previous_level_label=str(labels[prev["level"]]) if prev else "",
-            change=rank - engine.level_index(prev["level"]) if prev else 0, has_previous=prev is not None))
+            change=rank - engine.level_index(prev["level"]) if prev else 0, has_previous=prev is not None,
+            intro=" ".join(c.levels.get("debutant", {}).get("can_do", [])) if rank == 0 else ""))
     return out
 
 
@@ -97,26 +99,32 @@ def needs_human_help(results: list[CompetenceResult]) -> bool:
 
 
 def recommended_modules(*, learner: User, results: list[CompetenceResult]) -> list[Module]:
-    """Modules that train the weakest competences at a level that fits, not yet completed."""
-    weak = {r.competence: r for r in results if r.level in MODULE_LEVELS_FOR}
+    """Modules that train the weakest competences at a level that fits, not yet completed.
+
+    Weakest competence first (framework order breaks ties: the device before the rest), then
+    round-robin: each weak competence in turn gets its most focused fitting module.
+    """
+    weak = sorted((r for r in results if r.level in MODULE_LEVELS_FOR), key=lambda r: r.rank)
     if not weak:
         return []
     done = set(ModuleProgress.objects.filter(learner=learner, status=ProgressStatus.COMPLETED)
                .values_list("module_id", flat=True))
-    scored = []
-    for position, module in enumerate(Module.objects.filter(is_active=True, track__is_active=True)
-                                      .select_related("track").order_by("track__order", "position")):
-        if module.pk in done:
-            continue
-        score = 0
-        for slug in module.competences:
-            r = weak.get(slug)
-            if r is not None and module.level in MODULE_LEVELS_FOR[r.level]:
-                score += 4 - r.rank  # the weaker the competence, the more the module counts
-        if score:
-            scored.append((-score, position, module))
-    scored.sort(key=lambda x: (x[0], x[1]))
-    return [m for _s, _p, m in scored[:RECOMMENDED_MAX]]
+    modules = [m for m in Module.objects.filter(is_active=True, track__is_active=True)
+               .select_related("track").order_by("track__order", "position") if m.pk not in done]
+    queues = []
+    for r in weak:
+        fitting = [m for m in modules if r.competence in m.competences and m.level in MODULE_LEVELS_FOR[r.level]]
+        # Focused modules first: the competence listed first, few other competences.
+        fitting.sort(key=lambda m: (m.competences.index(r.competence), len(m.competences)))
+        queues.append(fitting)
+    chosen: list[Module] = []
+    while len(chosen) < RECOMMENDED_MAX and any(queues):
+        for queue in queues:
+            while queue and queue[0] in chosen:
+                queue.pop(0)
+            if queue and len(chosen) < RECOMMENDED_MAX:
+                chosen.append(queue.pop(0))
+    return chosen
 
 
 def bank_versions() -> dict[str, DiagnosticItemVersion]:

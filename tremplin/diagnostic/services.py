@@ -19,8 +19,15 @@ from tremplin.progress.services import event_record
 from . import engine
 from .content_files import Bank, read_bank
 from .enums import SessionMode, SessionStatus
-from .models import (Competence, DiagnosticAnswer, DiagnosticImage, DiagnosticItem, DiagnosticItemVersion,
-                     DiagnosticSession, FrameworkRelease)
+from .models import (
+    Competence,
+    DiagnosticAnswer,
+    DiagnosticImage,
+    DiagnosticItem,
+    DiagnosticItemVersion,
+    DiagnosticSession,
+    FrameworkRelease,
+)
 from .scoring import is_correct
 
 EVENT_NAMESPACE = uuid.UUID("0c6b7f1e-5d1a-4f7e-9a55-3a2f3c1d0e05")

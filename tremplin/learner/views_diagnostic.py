@@ -15,9 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tremplin.diagnostic import engine
 from tremplin.diagnostic.models import DiagnosticImage
 from tremplin.diagnostic.scoring import InvalidAnswer, display_order, read_response
-from tremplin.diagnostic.selectors import (completed_sessions_of, framework_release, needs_human_help,
-                                           next_version_for, open_session_of, previous_session,
-                                           recommended_modules, results_of, session_of, version_shown)
+from tremplin.diagnostic.selectors import (
+    completed_sessions_of,
+    framework_release,
+    needs_human_help,
+    next_version_for,
+    open_session_of,
+    previous_session,
+    recommended_modules,
+    results_of,
+    session_of,
+    version_shown,
+)
 from tremplin.diagnostic.services import answer_record, session_complete, session_profile_save, session_start
 from tremplin.lib.pdf import pdf_response, render_pdf
 from tremplin.organisations.models import Organisation

@@ -16,9 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.audit.services import audit_log
 from tremplin.diagnostic.enums import SessionStatus
 from tremplin.diagnostic.models import DiagnosticImage, DiagnosticSession
-from tremplin.diagnostic.selectors import (framework_release, learner_for_trainer, needs_human_help,
-                                           paper_form_versions, previous_session, recommended_modules, results_of,
-                                           session_for_trainer)
+from tremplin.diagnostic.selectors import (
+    framework_release,
+    learner_for_trainer,
+    needs_human_help,
+    paper_form_versions,
+    previous_session,
+    recommended_modules,
+    results_of,
+    session_for_trainer,
+)
 from tremplin.diagnostic.services import paper_session_record, session_start
 from tremplin.lib.pdf import pdf_response, render_pdf
 from tremplin.organisations.selectors import learners_visible_to

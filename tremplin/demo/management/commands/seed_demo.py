@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from tremplin.accounts.codes import format_code
 from tremplin.demo.coaching import build_demo_coaching
+from tremplin.demo.diagnostic import build_demo_diagnostic
 from tremplin.demo.network import STAFF_PASSWORD, build_demo_network
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         report = build_demo_network()
         report.created += build_demo_coaching()
+        report.created += build_demo_diagnostic()
         out = self.stdout
         out.write(self.style.SUCCESS(f"Réseau de démonstration prêt ({report.created} éléments créés)."))
         out.write("")

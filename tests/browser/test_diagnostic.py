@@ -1,0 +1,92 @@
+"""A learner takes the diagnostic on a phone, to the end, with axe on every page; once without JavaScript."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tremplin.accounts.services import learner_create
+
+from ..conftest import FIXTURE_CONTENT
+from ..diagnostic.conftest import BANK
+from .test_learner_journey import click, sign_in_with_code
+
+
+@pytest.fixture
+def karim(transactional_db):
+    from tremplin.catalog.services import curriculum_load
+    from tremplin.diagnostic.services import bank_load
+
+    curriculum_load(root=FIXTURE_CONTENT)
+    bank_load(root=BANK)
+    return learner_create(first_name="Karim", pin="2580").user
+
+
+def answer_current_question(page, knows: bool):
+    """Answer like a beginner who knows only what is easy: the first choice, or « Je ne sais pas »."""
+    if not knows:
+        click(page, "Je ne sais pas")
+        return
+    form = page.locator("main form")
+    if form.locator("select").count():
+        for i, select in enumerate(form.locator("select").all()):
+            select.select_option(str(i + 1))
+    elif form.locator("input[type=text]").count():
+        form.locator("input[type=text]").fill("0612345678")
+    else:
+        form.locator("input[type=radio], input[type=checkbox]").first.check()
+    click(page, "Valider")
+
+
+def take_the_diagnostic(page, base):
+    click(page, "Faire le point", role="link")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Faire le point sur ce que vous savez faire")
+    click(page, "Commencer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quelques questions sur vous")
+    page.get_by_label("Un téléphone avec écran tactile (smartphone)").check()
+    page.get_by_label("Personne").check()
+    click(page, "Continuer")
+    for n in range(1, 26):
+        expect(page.get_by_text(f"Question {n} ·")).to_be_visible()
+        # Keyboard and screen reader: the question is the legend of a group of labelled fields.
+        expect(page.locator("fieldset legend")).to_be_visible()
+        answer_current_question(page, knows=n % 3 == 0)
+        if page.get_by_role("heading", level=1, name="Vos résultats").count():
+            break
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos résultats")
+    expect(page.get_by_text(re.compile(r"^Niveau : "))).to_have_count(8)
+    expect(page.get_by_text("Ce que vous pouvez apprendre").first).to_be_visible()
+
+
+def test_a_learner_takes_the_diagnostic_on_a_phone_and_sees_levels_and_proposed_modules(page, live_server, karim):
+    sign_in_with_code(page, live_server.url, karim.username, "2580")
+    take_the_diagnostic(page, live_server.url)
+    expect(page.get_by_text("Pour bien commencer, faites-vous accompagner.")).to_be_visible()
+    click(page, re.compile("Mes parcours"), role="link")
+    expect(page.get_by_text("Les modules conseillés pour vous")).to_be_visible()
+    expect(page.get_by_role("link", name="Utiliser l'écran tactile")).to_be_visible()
+    click(page, "Voir mes résultats", role="link")
+    expect(page.get_by_text(re.compile(r"^Niveau : "))).to_have_count(8)
+
+
+def test_the_diagnostic_works_with_javascript_disabled_and_the_keyboard(nojs_page, live_server, karim):
+    page = nojs_page
+    sign_in_with_code(page, live_server.url, karim.username, "2580")
+    click(page, "Faire le point", role="link")
+    click(page, "Commencer")
+    click(page, "Passer ces questions")
+    # First question with the keyboard only: Tab to a choice, Space to pick it, Enter to send.
+    page.locator("main form input, main form select").first.focus()
+    if page.locator("main form input[type=radio]").count():
+        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state("load")
+        page.axe.check()
+    for n in range(2, 27):
+        if page.get_by_role("heading", level=1, name="Vos résultats").count():
+            break
+        answer_current_question(page, knows=n % 2 == 0)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vos résultats")
+    expect(page.get_by_text(re.compile(r"^Niveau : "))).to_have_count(8)
+    click(page, re.compile("Mes parcours"), role="link")
+    expect(page.get_by_text("Les modules conseillés pour vous")).to_be_visible()
