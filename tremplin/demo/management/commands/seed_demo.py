@@ -5,6 +5,7 @@ from tremplin.accounts.codes import format_code
 from tremplin.demo.coaching import build_demo_coaching
 from tremplin.demo.diagnostic import build_demo_diagnostic
 from tremplin.demo.network import STAFF_PASSWORD, build_demo_network
+from tremplin.demo.trainer_enrolment import seed_trainer_enrolment_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         report = build_demo_network()
         report.created += build_demo_coaching()
         report.created += build_demo_diagnostic()
+        seed_trainer_enrolment_demo()  # Yanis in both structures, a pending invitation, a workshop sign-up link
         out = self.stdout
         out.write(self.style.SUCCESS(f"Réseau de démonstration prêt ({report.created} éléments créés)."))
         out.write("")
@@ -31,4 +33,6 @@ class Command(BaseCommand):
             shown[org] = shown.get(org, 0) + 1
             out.write(f"  {name:<10} code {format_code(code)}  code secret {pin}   ({org})")
             out.write(f"             carte QR : {settings.SITE_URL}/carte/{token}/")
+        out.write("")
+        out.write(f"Inscription en atelier (sans carte) : {settings.SITE_URL}/rejoindre/atelier-demo-angers/")
         out.write("")
