@@ -22,12 +22,15 @@ def normalise_text(value: str) -> str:
 
 
 def display_order(slug: str, kind: str, n: int) -> list[int]:
-    """Order items are shown shuffled, the same way every time, never already in order."""
+    """The order choices are shown in: shuffled the same way every time (authors write the right
+    answer anywhere, often first), never already in order for ``order`` items. ``tap`` zones keep
+    their numbers' order."""
     order = list(range(n))
-    if kind == "order":
-        random.Random(slug).shuffle(order)
-        if order == sorted(order):
-            order.reverse()
+    if kind == "tap":
+        return order
+    random.Random(f"diagnostic/{slug}").shuffle(order)
+    if kind == "order" and order == sorted(order):
+        order.reverse()
     return order
 
 

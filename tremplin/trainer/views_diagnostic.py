@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.audit.services import audit_log
 from tremplin.diagnostic.enums import SessionStatus
 from tremplin.diagnostic.models import DiagnosticImage, DiagnosticSession
+from tremplin.diagnostic.scoring import display_order
 from tremplin.diagnostic.selectors import (
     framework_release,
     learner_for_trainer,
@@ -81,7 +82,8 @@ def _paper_items() -> list[dict]:
         choices = version.data.get("choices") or []
         out.append({"version": version, "slug": version.item.slug, "data": version.data,
                     "competence": version.item.competence.title, "selected": "",
-                    "choices": [{"index": i, "letter": LETTERS[i], "text": c["text"]} for i, c in enumerate(choices)]})
+                    "choices": [{"index": i, "letter": LETTERS[k], "text": choices[i]["text"]} for k, i in
+                                enumerate(display_order(version.item.slug, version.kind, len(choices)))]})
     return out
 
 
