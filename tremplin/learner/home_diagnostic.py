@@ -1,7 +1,13 @@
 """The diagnostic's invitation, result and recommended modules on « Mes parcours »."""
 
-from tremplin.diagnostic.selectors import (completed_sessions_of, needs_human_help, open_session_of,
-                                           previous_session, recommended_modules, results_of)
+from tremplin.diagnostic.selectors import (
+    completed_sessions_of,
+    needs_human_help,
+    open_session_of,
+    previous_session,
+    recommended_modules,
+    results_of,
+)
 
 
 def diagnostic_for_home(user) -> dict:
