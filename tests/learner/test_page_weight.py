@@ -65,3 +65,22 @@ def test_the_step_page_weight_is_reported(client, learner, capsys):
               f"CSS+JS {assets_wire} B gzip ({', '.join(assets)}); first visit {html_wire + assets_wire} B")
     assert "css/learner.css" in " ".join(assets)
     assert html_wire + assets_wire <= FIRST_VISIT_BUDGET
+
+
+def test_the_other_learner_pages_fit_the_budget_too(client, learner, capsys):
+    curriculum_load(root=settings.CONTENT_ROOT)
+    client.force_login(learner)
+    urls = [reverse("learner:home"), reverse("learner:track", args=["demarches-en-ligne"]),
+            reverse("learner:module", args=["france-travail-inscription"]), reverse("learner:simulators"),
+            reverse("learner:cv_home"),
+            ]
+    for url in urls:
+        html, html_wire, _assets, assets_wire = first_visit_weight(client, url)
+        assert len(html.encode()) <= HTML_BUDGET, url
+        assert html_wire + assets_wire <= FIRST_VISIT_BUDGET, url
+        with capsys.disabled():
+            print(f"\n[page weight] {url}: HTML {len(html.encode())} B raw, first visit {html_wire + assets_wire} B")
+    client.logout()
+    html, html_wire, _assets, assets_wire = first_visit_weight(client, "/connexion/")
+    assert len(html.encode()) <= HTML_BUDGET and html_wire + assets_wire <= FIRST_VISIT_BUDGET
+
