@@ -1,6 +1,6 @@
 // Simulator pages: without this file everything works (hints are printed under each field).
-// It only moves the guided highlight to the field in use, scrolls to errors or the hint,
-// and reads hints aloud with the browser's own voice. Nothing is shown or hidden here: a layout
+// It only moves the guided highlight to the field in use and scrolls to errors or the hint;
+// read-aloud.js reads hints aloud, as on lesson steps. Nothing is shown or hidden here: a layout
 // that moves under a finger makes a tap land on the wrong thing.
 const site = document.querySelector(".sim-site form");
 const alertBox = document.getElementById("sim-alert");
@@ -33,24 +33,4 @@ if (site) {
   } else if (current && (guided || document.querySelector(".sim-bubble"))) {
     current.scrollIntoView({ block: "center" });
   }
-}
-
-const synth = window.speechSynthesis;
-for (const button of document.querySelectorAll(".sim-listen[data-listen]")) {
-  if (!synth) break;
-  const target = document.getElementById(button.dataset.listen);
-  if (!target) continue;
-  const label = button.querySelector("span:last-child");
-  const idle = label.textContent;
-  button.hidden = false;
-  button.addEventListener("click", () => {
-    if (synth.speaking) { synth.cancel(); return; }
-    const utterance = new SpeechSynthesisUtterance(target.textContent);
-    utterance.lang = "fr-FR";
-    utterance.rate = 0.9;
-    utterance.onend = utterance.onerror = () => { label.textContent = idle; button.setAttribute("aria-pressed", "false"); };
-    label.textContent = button.dataset.stop;
-    button.setAttribute("aria-pressed", "true");
-    synth.speak(utterance);
-  });
 }
