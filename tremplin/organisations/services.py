@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import hashlib
-import smtplib
 import secrets
+import smtplib
 from collections.abc import Callable
 from datetime import timedelta
 

@@ -13,8 +13,8 @@ from tremplin.organisations.enums import MembershipRole
 from tremplin.organisations.models import Invitation, Membership
 from tremplin.organisations.selectors import organisations_of
 from tremplin.organisations.services import (
-    LastAdminError,
     InvitationNotSent,
+    LastAdminError,
     invitation_create,
     invitation_revoke,
     membership_update,
