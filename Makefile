@@ -65,7 +65,7 @@ test-fast: install ## the suite without browser tests
 
 quality: install ## lint and deployment checks
 	$(VENV)/bin/ruff check .
-	DJANGO_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) DJANGO_ALLOWED_HOSTS=tremplin.example.org \
+	DJANGO_SECRET_KEY=check-only-$$(head -c 64 /dev/urandom | base64 | tr -dc a-zA-Z0-9) DJANGO_ALLOWED_HOSTS=tremplin.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.prod
 
 fix: install ## format and fix what ruff can
