@@ -71,47 +71,59 @@ class Curriculum:
         return digest.hexdigest()[:12]
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent.parent))
-    except ValueError:
-        return str(path)
+def content_path(path: Path, base: Path | None = None) -> str:
+    """How errors name a file: relative to ``base`` when given (the linter reopens it from there),
+    else from its ``content`` (or ``tests``) folder on; a file elsewhere keeps its full path."""
+    if base is not None:
+        try:
+            return str(Path(path).relative_to(base))
+        except ValueError:
+            pass
+    parts = Path(path).parts
+    for anchor in ("content", "tests"):
+        if anchor in parts:
+            return str(Path(*parts[parts.index(anchor):]))
+    return str(path)
 
 
-def _parse_yaml(path: Path, root: Path, errors: list[ContentError]) -> dict | None:
+def parse_yaml(path: Path, errors: list[ContentError], data: bytes | None = None, *,
+               rel: str | None = None) -> dict | None:
+    """A YAML mapping from ``path`` (or from ``data`` already read), or None with the error appended."""
+    rel = rel or content_path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load((path.read_bytes() if data is None else data).decode("utf-8"))
     except UnicodeDecodeError:
-        errors.append(ContentError(_rel(path, root), "", "le fichier n'est pas en UTF-8"))
+        errors.append(ContentError(rel, "", "le fichier n'est pas en UTF-8"))
         return None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        errors.append(ContentError(_rel(path, root), "", f"YAML invalide : {getattr(exc, 'problem', exc)}",
+        errors.append(ContentError(rel, "", f"YAML invalide : {getattr(exc, 'problem', exc)}",
                                    line + 1 if line is not None else None))
         return None
     if not isinstance(raw, dict):
-        errors.append(ContentError(_rel(path, root), "", "le fichier doit contenir un objet YAML (clé: valeur)"))
+        errors.append(ContentError(rel, "", "le fichier doit contenir un objet YAML (clé: valeur)"))
         return None
     return raw
 
 
-def _validation_errors(exc: ValidationError, path: Path, root: Path) -> list[ContentError]:
-    out = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        out.append(ContentError(_rel(path, root), loc, msg))
-    return out
+def validation_errors(exc: ValidationError, rel: str) -> list[ContentError]:
+    """pydantic's errors as ours: the field path (``steps.2.image``) and a French message."""
+    return [ContentError(rel, ".".join(str(p) for p in err["loc"]), err["msg"].removeprefix("Value error, "))
+            for err in exc.errors()]
+
+
+def _rel(path: Path, root: Path) -> str:
+    return content_path(path, root.parent.parent)
 
 
 def read_module(path: Path, root: Path, errors: list[ContentError]) -> ModuleFile | None:
-    raw = _parse_yaml(path, root, errors)
+    raw = parse_yaml(path, errors, rel=_rel(path, root))
     if raw is None:
         return None
     try:
         module = ModuleFile.model_validate(raw)
     except ValidationError as exc:
-        errors.extend(_validation_errors(exc, path, root))
+        errors.extend(validation_errors(exc, _rel(path, root)))
         return None
     rel = _rel(path, root)
     if module.slug != path.parent.name:
@@ -183,13 +195,13 @@ def read_curriculum(root: Path) -> Curriculum:
         if not track_file.is_file():
             errors.append(ContentError(_rel(track_dir, root), "", "track.yaml manquant"))
             continue
-        raw = _parse_yaml(track_file, root, errors)
+        raw = parse_yaml(track_file, errors, rel=_rel(track_file, root))
         if raw is None:
             continue
         try:
             track = TrackFile.model_validate(raw)
         except ValidationError as exc:
-            errors.extend(_validation_errors(exc, track_file, root))
+            errors.extend(validation_errors(exc, _rel(track_file, root)))
             continue
         rel = _rel(track_file, root)
         if track.slug != track_dir.name:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from tremplin.catalog.content_files import ContentError, _parse_yaml, svg_problem
+from tremplin.catalog.content_files import ContentError, content_path, parse_yaml, svg_problem, validation_errors
 
 from .schema import COMPETENCES, Framework, Item, ItemFile
 
@@ -51,18 +51,6 @@ class Bank:
         return digest.hexdigest()[:12]
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root.parent.parent.parent))
-    except ValueError:
-        return str(path)
-
-
-def _errors(exc: ValidationError, rel: str) -> list[ContentError]:
-    return [ContentError(rel, ".".join(str(p) for p in e["loc"]), e["msg"].removeprefix("Value error, "))
-            for e in exc.errors()]
-
-
 def item_version(item: Item, image_svg: str) -> str:
     digest = hashlib.sha256(json.dumps(item.model_dump(), sort_keys=True, ensure_ascii=False).encode())
     digest.update(image_svg.encode())
@@ -77,28 +65,28 @@ def read_bank(root: Path) -> Bank:
         errors.append(ContentError(str(root), "", "dossier du positionnement introuvable"))
         return bank
     fw_path = root / "framework.yaml"
-    raw = _parse_yaml(fw_path, root, errors) if fw_path.is_file() else None
+    raw = parse_yaml(fw_path, errors) if fw_path.is_file() else None
     if not fw_path.is_file():
-        errors.append(ContentError(_rel(fw_path, root), "", "framework.yaml manquant"))
+        errors.append(ContentError(content_path(fw_path), "", "framework.yaml manquant"))
     elif raw is not None:
         try:
             bank.framework = Framework.model_validate(raw)
         except ValidationError as exc:
-            errors.extend(_errors(exc, _rel(fw_path, root)))
+            errors.extend(validation_errors(exc, content_path(fw_path)))
     seen: dict[str, str] = {}
     for competence in COMPETENCES:
         path = root / "items" / f"{competence}.yaml"
-        rel = _rel(path, root)
+        rel = content_path(path)
         if not path.is_file():
             errors.append(ContentError(rel, "", "fichier de questions manquant"))
             continue
-        raw = _parse_yaml(path, root, errors)
+        raw = parse_yaml(path, errors)
         if raw is None:
             continue
         try:
             file = ItemFile.model_validate(raw)
         except ValidationError as exc:
-            errors.extend(_errors(exc, rel))
+            errors.extend(validation_errors(exc, rel))
             continue
         if file.competence != competence:
             errors.append(ContentError(rel, "competence", f"« {file.competence} » : le fichier doit s'appeler "
@@ -118,7 +106,7 @@ def read_bank(root: Path) -> Bank:
                 data = image.read_bytes()
                 problem = svg_problem(data)
                 if problem:
-                    errors.append(ContentError(_rel(image, root), "", problem))
+                    errors.append(ContentError(content_path(image), "", problem))
                     continue
                 svg = data.decode("utf-8")
                 bank.images[item.image] = svg
@@ -127,9 +115,9 @@ def read_bank(root: Path) -> Bank:
         by_slug = {it.data.slug: it for it in bank.items}
         for i, slug in enumerate(bank.framework.paper_form):
             if slug not in by_slug:
-                errors.append(ContentError(_rel(fw_path, root), f"paper_form.{i}", f"question inconnue : {slug}"))
+                errors.append(ContentError(content_path(fw_path), f"paper_form.{i}", f"question inconnue : {slug}"))
             elif by_slug[slug].data.kind not in CHOICE_KINDS:
-                errors.append(ContentError(_rel(fw_path, root), f"paper_form.{i}",
+                errors.append(ContentError(content_path(fw_path), f"paper_form.{i}",
                                            "sur papier, seules les questions single et tap sont possibles"))
     return bank
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from tremplin.catalog.content_files import ContentError
+from tremplin.catalog.content_files import ContentError, content_path, parse_yaml, validation_errors
 
 from .schema import SimulatorFile, graph_errors
 
@@ -29,14 +29,6 @@ class LoadedSimulator:
     data: SimulatorFile
     path: Path
     content_version: str
-
-
-def _rel(path: Path) -> str:
-    parts = path.parts
-    for anchor in ("content", "tests"):
-        if anchor in parts:
-            return str(Path(*parts[parts.index(anchor):]))
-    return str(path)
 
 
 def simulators_root_for(curriculum_root: Path) -> Path:
@@ -51,26 +43,16 @@ def simulators_root_for(curriculum_root: Path) -> Path:
 
 
 def read_simulator(path: Path) -> tuple[LoadedSimulator | None, list[ContentError]]:
-    rel = _rel(path)
-    try:
-        data = path.read_bytes()
-        raw = yaml.safe_load(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, [ContentError(rel, "", "le fichier n'est pas en UTF-8")]
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        return None, [ContentError(rel, "", f"YAML invalide : {getattr(exc, 'problem', exc)}",
-                                   line + 1 if line is not None else None)]
-    if not isinstance(raw, dict):
-        return None, [ContentError(rel, "", "le fichier doit contenir un objet YAML (clé: valeur)")]
+    rel = content_path(path)
+    data = path.read_bytes()
+    errors: list[ContentError] = []
+    raw = parse_yaml(path, errors, data)
+    if raw is None:
+        return None, errors
     try:
         sim = SimulatorFile.model_validate(raw)
     except ValidationError as exc:
-        errors = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            errors.append(ContentError(rel, loc, err["msg"].removeprefix("Value error, ")))
-        return None, errors
+        return None, validation_errors(exc, rel)
     graph = [ContentError(rel, loc, message) for loc, message in graph_errors(sim)]
     if graph:
         return None, graph
@@ -105,7 +87,7 @@ def module_simulator_errors(curriculum_root: Path, known: set[str]) -> list[Cont
             continue
         for i, slug in enumerate(slugs):
             if slug not in known:
-                errors.append(ContentError(_rel(module_file), f"simulators.{i}", f"simulateur inconnu : « {slug} »"))
+                errors.append(ContentError(content_path(module_file), f"simulators.{i}", f"simulateur inconnu : « {slug} »"))
     return errors
 
 
