@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from tremplin.accounts.services import learner_create
 from tremplin.catalog.services import curriculum_load
 
-from .test_learner_journey import click, sign_in_with_code
+from .steps import click, sign_in_with_code
 
 
 @pytest.fixture

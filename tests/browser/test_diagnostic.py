@@ -9,7 +9,7 @@ from tremplin.accounts.services import learner_create
 
 from ..conftest import FIXTURE_CONTENT
 from ..diagnostic.conftest import BANK
-from .test_learner_journey import click, sign_in_with_code
+from .steps import click, sign_in_with_code
 
 
 @pytest.fixture

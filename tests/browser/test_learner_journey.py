@@ -3,10 +3,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tremplin.accounts.codes import format_code
 from tremplin.accounts.services import learner_create
 
 from ..conftest import FIXTURE_CONTENT
+from .steps import click, go, sign_in_with_code
 
 
 @pytest.fixture
@@ -15,24 +15,6 @@ def samia(transactional_db):
 
     curriculum_load(root=FIXTURE_CONTENT)
     return learner_create(first_name="Samia", pin="2580").user
-
-
-def go(page, url):
-    page.goto(url)
-    page.axe.check()
-
-
-def click(page, name, role="button"):
-    page.get_by_role(role, name=name).first.click()
-    page.wait_for_load_state("load")
-    page.axe.check()
-
-
-def sign_in_with_code(page, base, code, pin):
-    go(page, f"{base}/connexion/")
-    page.get_by_label("Votre code personnel").fill(format_code(code).lower())
-    page.get_by_label("Votre code secret (4 chiffres)").fill(pin)
-    click(page, "Entrer")
 
 
 def complete_module_with_a_wrong_then_a_right_answer(page):

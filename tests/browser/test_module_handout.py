@@ -8,7 +8,7 @@ from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, St
 from tremplin.accounts.services import learner_create
 from tremplin.catalog.services import curriculum_load
 
-from .test_learner_journey import click, go, sign_in_with_code
+from .steps import click, go, sign_in_with_code
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from tremplin.simulators.files import read_simulator
 from tremplin.simulators.schema import FieldDef, Screen, SimulatorFile
 
 from ..simulators.helpers import right_path, right_value
-from .test_learner_journey import click, go, sign_in_with_code
+from .steps import click, go, sign_in_with_code
 
 SIMS = settings.BASE_DIR / "content" / "simulators" / "fr"
 

@@ -3,10 +3,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, StaffFactory
+from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
 from tremplin.organisations.enums import MembershipRole
 
-from .test_learner_journey import click, go
+from .steps import click, go, sign_in_as_staff
 
 TEN = "Prénom;Nom;Année de naissance\n\n" + "\n".join(f"Élève{i};Martin;{1960 + i}" for i in range(10)) + "\n"
 
@@ -17,13 +17,6 @@ def claire(transactional_db):
     user = StaffFactory(first_name="Claire", email="claire@exemple.fr")
     MembershipFactory(user=user, organisation=org, role=MembershipRole.ADMIN)
     return user
-
-
-def sign_in_as_staff(page, base, email):
-    go(page, f"{base}/connexion/equipe/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    click(page, "Se connecter")
 
 
 def assert_pdf(page, base, href):

@@ -11,7 +11,8 @@ from tremplin.coaching.models import Accompaniment, Assignment, Attendance, Grou
 from tremplin.organisations.services import learner_enrol, membership_add
 
 from ..conftest import FIXTURE_CONTENT
-from ..factories import PASSWORD, OrganisationFactory, StaffFactory
+from ..factories import OrganisationFactory, StaffFactory
+from .steps import click, go, sign_in_as_staff
 
 
 @pytest.fixture
@@ -27,22 +28,8 @@ def room(transactional_db):
     return {"org": org, "trainer": trainer, "samia": samia, "karim": karim}
 
 
-def go(page, url):
-    page.goto(url)
-    page.axe.check()
-
-
-def click(page, name, role="button"):
-    page.get_by_role(role, name=name).first.click()
-    page.wait_for_load_state("load")
-    page.axe.check()
-
-
 def sign_in_as_trainer(page, base):
-    go(page, f"{base}/connexion/equipe/")
-    page.get_by_label("Adresse e-mail").fill("claire@exemple.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    click(page, "Se connecter")
+    sign_in_as_staff(page, base, "claire@exemple.fr")
 
 
 def test_a_trainer_runs_a_workshop_assigns_a_module_follows_progress_and_reports(page, live_server, room):
