@@ -22,17 +22,6 @@ from ..factories import EnrolmentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def side(content):
-    return build_side("A")
-
-
-@pytest.fixture
-def trainer_client(client, side):
-    client.force_login(side.trainer)
-    return client
-
-
 def _grid_queries(client, **params) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("trainer:followup_grid"), params)

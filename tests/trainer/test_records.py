@@ -10,22 +10,10 @@ from tremplin.audit.models import AuditEntry
 from tremplin.coaching.exports import ACCOMPANIMENT_COLUMNS
 from tremplin.coaching.models import Accompaniment
 
-from ..coaching.world import build_side
 from ..conftest import page_text
 from ..factories import CommuneFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def side(content):
-    return build_side("A")
-
-
-@pytest.fixture
-def trainer_client(client, side):
-    client.force_login(side.trainer)
-    return client
 
 
 def defaults(**overrides):

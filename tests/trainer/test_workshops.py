@@ -13,17 +13,6 @@ from ..factories import EnrolmentFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def side(content):
-    return build_side("A")
-
-
-@pytest.fixture
-def trainer_client(client, side):
-    client.force_login(side.trainer)
-    return client
-
-
 def test_a_trainer_creates_a_group_with_two_learners(trainer_client, side):
     second = EnrolmentFactory(organisation=side.organisation).learner
     response = trainer_client.post(reverse("trainer:group_create"), {
