@@ -61,3 +61,14 @@ def cv_item_remove(*, learner: User, section: str, index: int) -> CV:
             del current[section][index]
 
     return _save(learner=learner, change=change)
+
+
+def cv_draft(*, data: CVData, values: dict[str, Any] | None = None, add_to: str | None = None,
+             item: dict[str, Any] | None = None) -> CVData:
+    """The CV as it would be after a change, validated, without saving anything (the live preview)."""
+    current = data.model_dump()
+    if values:
+        current.update(values)
+    if add_to in LIST_SECTIONS and item and any(str(v).strip() for v in item.values() if v is not None):
+        current[add_to].append(item)
+    return _validate(current)

@@ -13,12 +13,12 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tremplin.cv.checks import cv_advice, email_problems, email_suggestion
 from tremplin.cv.schema import CVData
 from tremplin.cv.selectors import cv_data, cv_of
-from tremplin.cv.services import CVInvalid, cv_item_add, cv_item_remove, cv_update
+from tremplin.cv.services import CVInvalid, cv_draft, cv_item_add, cv_item_remove, cv_update
 from tremplin.lib.pdf import pdf_response
 
 from . import forms_cv
@@ -165,6 +165,24 @@ def _list_post(request, index, section, data):
         return _render_section(request, index, section, data, form=form, status=400)
     messages.success(request, _("C'est ajouté. Vous pouvez en ajouter un autre ou continuer."))
     return redirect("learner:cv_section", section_slug=section.slug)
+
+
+@learner_required
+@require_POST
+def cv_live_preview(request: HttpRequest, section_slug: str) -> HttpResponse:
+    """The preview as it would look with what is being typed; nothing is saved. Used by cv-preview.js."""
+    _index, section = _section_or_404(section_slug)
+    data = cv_data(cv_of(learner=request.user))
+    form = section.form(request.POST)
+    form.is_valid()
+    try:
+        if section.list_name:
+            draft = cv_draft(data=data, add_to=section.list_name, item=dict(form.cleaned_data))
+        else:
+            draft = cv_draft(data=data, values=section.values(form.cleaned_data))
+    except CVInvalid:
+        draft = data  # half-typed or too long: keep showing the saved CV
+    return render(request, "learner/cv/_cv.html", {"data": draft})
 
 
 @learner_required
