@@ -159,3 +159,13 @@ def test_after_an_expired_session_the_learner_is_told_nothing_is_lost(client, sa
     assert "votre session a expiré : rien n'est perdu" in page_text(response)
     signed_in = sign_in(client, samia.username, "2580", next="/apprendre/")
     assert signed_in["Location"] == "/apprendre/"
+
+
+def test_a_learner_stays_signed_in_on_their_own_phone(client, samia):
+    sign_in(client, samia.username, "2580", remember="on")
+    assert client.session.get_expire_at_browser_close() is False
+
+
+def test_on_a_shared_computer_the_session_ends_with_the_browser(client, samia):
+    sign_in(client, samia.username, "2580")  # box unticked
+    assert client.session.get_expire_at_browser_close() is True

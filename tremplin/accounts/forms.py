@@ -22,6 +22,13 @@ class LearnerLoginForm(forms.Form):
                         "max_length": _("Le code secret a 4 chiffres.")},
     )
 
+    remember = forms.BooleanField(
+        label=_("Rester connecté sur ce téléphone"),
+        help_text=_("Décochez sur un ordinateur partagé, par exemple à la médiathèque."),
+        required=False,
+        initial=True,
+    )
+
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
         if len(code) < 4:

@@ -34,6 +34,8 @@ def learner_login(request: HttpRequest) -> HttpResponse:
         user = authenticate(request, username=form.cleaned_data["code"], password=form.cleaned_data["pin"])
         if user is not None and user.is_learner:
             login(request, user)
+            if not form.cleaned_data["remember"]:
+                request.session.set_expiry(0)  # shared computer: signed out when the browser closes
             return redirect(_safe_next(request, home_for(user)))
         form.add_error(None, _("Le code ou le code secret n'est pas bon. Vérifiez votre carte et réessayez. "
                                "Après 5 erreurs, le compte est bloqué 15 minutes."))
