@@ -8,7 +8,6 @@ Every error is reported with the file and the field path it concerns.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -194,7 +193,3 @@ class TrackFile(Strict):
         if dupes:
             raise ValueError(f"module listé deux fois : {', '.join(dupes)}")
         return value
-
-
-def slugify_check(value: str) -> bool:
-    return bool(re.match(SLUG_RE, value))

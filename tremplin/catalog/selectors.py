@@ -4,7 +4,7 @@ from .models import Module, Step, Track
 
 
 def tracks_for_learners() -> QuerySet[Track]:
-    return Track.objects.filter(is_active=True).prefetch_related(None)
+    return Track.objects.filter(is_active=True)
 
 
 def modules_of(*, track: Track) -> QuerySet[Module]:
