@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
+from itertools import chain
 
 from django.utils import timezone
+
+from tremplin.lib.spreadsheet import csv_text
 
 from .enums import TypeLieu
 from .models import Accompaniment
@@ -24,11 +25,6 @@ ACCOMPANIMENT_COLUMNS = [
 ]
 
 
-def _safe(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _bool(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
 
@@ -40,7 +36,7 @@ def accompaniment_row(a: Accompaniment) -> list[str]:
         str(a.organisation_id) if a.type_lieu == TypeLieu.LIEU_ACTIVITE else "",
         (commune.postcodes[0] if commune and commune.postcodes else ""), commune.name if commune else "",
         commune.code if commune else "", "|".join(a.materiel), "|".join(a.thematiques), a.autonomie,
-        _bool(a.oriente_vers_structure), a.structure_de_redirection, _safe(a.titre_atelier), a.niveau_atelier,
+        _bool(a.oriente_vers_structure), a.structure_de_redirection, a.titre_atelier, a.niveau_atelier,
         str(a.accompagnements), _bool(a.learner_id is None), str(a.learner_id or ""), a.beneficiaire_genre,
         a.beneficiaire_tranche_age, a.beneficiaire_statut_social,
         a.beneficiaire_commune.name if a.beneficiaire_commune else "",
@@ -50,24 +46,18 @@ def accompaniment_row(a: Accompaniment) -> list[str]:
 
 
 def accompaniments_csv(records: Iterable[Accompaniment]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ACCOMPANIMENT_COLUMNS)
-    for a in records:
-        writer.writerow(accompaniment_row(a))
-    return out.getvalue()
+    """Comma-separated without BOM, as La Coop reads it; every cell through the safe writer."""
+    return csv_text(chain([ACCOMPANIMENT_COLUMNS], map(accompaniment_row, records)), delimiter=",")
 
 
 def grid_csv(grid: Grid) -> str:
     """One line per learner; one column per assigned module (its slug) holding the status code."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["apprenant_id", "prenom", "nom", "groupes", "derniere_activite",
-                     *[m.slug for m in grid.columns]])
-    for row in grid.rows:
-        u = row.learner
-        writer.writerow([
-            str(u.pk), _safe(u.first_name), _safe(u.last_name), _safe("|".join(row.groups)),
+    header = ["apprenant_id", "prenom", "nom", "groupes", "derniere_activite", *[m.slug for m in grid.columns]]
+    return csv_text(chain([header], map(_grid_row, grid.rows)), delimiter=",")
+
+
+def _grid_row(row) -> list[str]:
+    u = row.learner
+    return [str(u.pk), u.first_name, u.last_name, "|".join(row.groups),
             timezone.localtime(row.last_activity).isoformat(timespec="seconds") if row.last_activity else "",
-            *[(c.status if c.assigned else "") for c in row.cells]])
-    return out.getvalue()
+            *[(c.status if c.assigned else "") for c in row.cells]]

@@ -1,7 +1,5 @@
 """Enrolment screens: one learner, a file of learners, login cards, PIN reset, duplicates, sharing, sign-up links."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.accounts.services import learner_pins_issue
 from tremplin.audit.services import audit_log
 from tremplin.lib.pdf import pdf_response
+from tremplin.lib.spreadsheet import csv_writer
 from tremplin.organisations.imports import ImportFileError
 from tremplin.organisations.models import Enrolment, LearnerImport, Organisation, SignupLink
 from tremplin.organisations.selectors import (
@@ -92,7 +91,7 @@ def learner_export(request, org):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="apprenants.csv"'
     response.write("\ufeff")  # Excel needs the BOM to read UTF-8
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)  # every cell safe from formula injection
     writer.writerow([_("Prénom"), _("Nom"), _("Année de naissance"), _("Code"), _("Inscrit le")])
     rows = (Enrolment.objects.filter(organisation=org, learner__is_active=True)
             .select_related("learner").order_by("learner__first_name"))
