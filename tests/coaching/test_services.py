@@ -23,6 +23,12 @@ from tremplin.progress.services import event_record
 from ..factories import CommuneFactory, EnrolmentFactory, LearnerFactory, OrganisationFactory, StaffFactory
 from .world import build_side
 
+
+def side_scope(side):
+    from tremplin.organisations.access import scope_for
+
+    return scope_for(user=side.trainer, organisation_id=side.organisation.pk)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -145,11 +151,11 @@ def test_stuck_learners_and_overdue_assignments_are_found(content):
     side = build_side("A")
     module = side.assignment.module
     _progress(side.learner, module, days_ago=20)
-    assert [s.learner for s in learners_needing_help(organisation=side.organisation)] == [side.learner]
+    assert [s.learner for s in learners_needing_help(scope=side_scope(side))] == [side.learner]
     side.assignment.due_date = timezone.localdate() - dt.timedelta(days=2)
     side.assignment.save()
-    overdue = overdue_assignments(organisation=side.organisation)
+    overdue = overdue_assignments(scope=side_scope(side))
     assert [o.late for o in overdue] == [[side.learner]]
     event_record(learner=side.learner, event_id=uuid.uuid4(), verb=Verb.COMPLETED, object_type=ObjectType.MODULE,
                  object_id=module.slug, module=module)
-    assert overdue_assignments(organisation=side.organisation) == []
+    assert overdue_assignments(scope=side_scope(side)) == []

@@ -8,7 +8,8 @@ from tremplin.accounts.services import learner_codes_reserve, learner_pins_issue
 from tremplin.catalog.models import Module
 from tremplin.organisations.imports import person_key
 from tremplin.organisations.models import Enrolment
-from tremplin.organisations.selectors import commune_lookup, learner_duplicates_in
+from tremplin.organisations.access import scope_for
+from tremplin.organisations.selectors import commune_lookup, learner_duplicates_of
 from tremplin.organisations.services import learner_merge
 from tremplin.progress.enums import ObjectType, Verb
 from tremplin.progress.models import LearningEvent, ModuleProgress
@@ -27,7 +28,8 @@ def test_duplicates_are_found_within_one_organisation_only():
     mine = LearnerFactory(first_name="Léa", last_name="Noël", birth_year=2001)
     EnrolmentFactory(learner=mine, organisation=org)
     EnrolmentFactory(learner=LearnerFactory(first_name="Léa", last_name="Noël", birth_year=2001))
-    assert learner_duplicates_in(organisation=org, first_name="LEA", last_name="noel", birth_year=2001) == [mine]
+    scope = scope_for(user=MembershipFactory(organisation=org).user)
+    assert learner_duplicates_of(scope=scope, first_name="LEA", last_name="noel", birth_year=2001) == [mine]
 
 
 def test_bulk_creation_gives_distinct_codes_and_no_usable_pin_until_issued():

@@ -155,18 +155,38 @@ def test_a_trainer_cannot_switch_to_an_organisation_they_do_not_belong_to(client
     assert client.post(reverse("trainer:organisation_switch"), {"organisation": "pas-un-id"}).status_code == 404
 
 
-def test_merging_duplicates_moves_enrolments_and_deactivates_the_duplicate(client, org_and_trainer):
+def test_merging_a_duplicate_followed_here_only_moves_everything_and_closes_the_duplicate(client, org_and_trainer):
     org, trainer = org_and_trainer
     kept = learner_in(org, first_name="Karim", last_name="Ali", birth_year=2005)
     duplicate = learner_in(org, first_name="Karim", last_name="Ali", birth_year=2005)
-    other = OrganisationFactory()
-    Enrolment.objects.create(learner=duplicate, organisation=other)
     response = client.get(reverse("trainer:duplicates"))
     assert duplicate.login_code_display in page_text(response)
     client.post(reverse("trainer:duplicates_merge"), {"kept": kept.pk, "duplicates": [duplicate.pk]})
     duplicate.refresh_from_db()
     assert not duplicate.is_active and duplicate.card_token is None
-    assert Enrolment.objects.filter(learner=kept, organisation=other).exists()
     assert not Enrolment.objects.filter(learner=duplicate).exists()
     assert AuditEntry.objects.filter(action="learner.merge", target_id=str(kept.pk)).exists()
+    assert "Aucun doublon trouvé." in page_text(client.get(reverse("trainer:duplicates")))
+
+
+def test_merging_a_duplicate_another_organisation_shares_leaves_that_organisation_untouched(client, org_and_trainer):
+    from tremplin.coaching.models import Accompaniment, Note
+
+    org, trainer = org_and_trainer
+    kept = learner_in(org, first_name="Karim", last_name="Ali", birth_year=2005)
+    duplicate = learner_in(org, first_name="Karim", last_name="Ali", birth_year=2005)
+    other = OrganisationFactory()
+    theirs = Enrolment.objects.create(learner=duplicate, organisation=other)
+    their_note = Note.objects.create(organisation=other, learner=duplicate, text="Vu le 3 mars")
+    our_note = Note.objects.create(organisation=org, learner=duplicate, text="Notre note")
+    their_records = Accompaniment.objects.filter(organisation=other).count()
+    client.post(reverse("trainer:duplicates_merge"), {"kept": kept.pk, "duplicates": [duplicate.pk]})
+    duplicate.refresh_from_db()
+    assert duplicate.is_active and duplicate.has_usable_password() and duplicate.card_token
+    assert Enrolment.objects.get(pk=theirs.pk).learner_id == duplicate.pk
+    assert not Enrolment.objects.filter(learner=kept, organisation=other).exists()
+    assert Note.objects.get(pk=their_note.pk).learner_id == duplicate.pk
+    assert Accompaniment.objects.filter(organisation=other).count() == their_records
+    assert Note.objects.get(pk=our_note.pk).learner_id == kept.pk
+    assert not Enrolment.objects.filter(learner=duplicate, organisation=org).exists()
     assert "Aucun doublon trouvé." in page_text(client.get(reverse("trainer:duplicates")))

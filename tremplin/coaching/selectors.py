@@ -1,8 +1,5 @@
-"""Reads of coaching data, always scoped to one organisation.
-
-Callers get the organisation from ``tremplin.trainer.context.current_organisation`` (which checks
-the membership); nothing here accepts an id without the organisation that must own it.
-"""
+"""Reads of coaching data. Every tenant read takes the request's ``scope`` (``organisations.access``) and
+filters with ``tenant_q``; nothing here accepts an id without the scope that must own it."""
 
 from __future__ import annotations
 
@@ -14,50 +11,31 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from tremplin.accounts.enums import UserKind
 from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
-from tremplin.organisations.models import Organisation
+from tremplin.diagnostic.selectors import latest_results_for
+from tremplin.organisations.access import Scope, parse_id, tenant_q
+from tremplin.organisations.selectors import learners_of
 from tremplin.progress.enums import ObjectType, ProgressStatus
 from tremplin.progress.models import LearningEvent, ModuleProgress
 
 from .enums import STUCK_AFTER_DAYS, STUCK_WRONG_FIRST_ANSWERS, FollowStatus
 from .models import Accompaniment, Assignment, Attendance, Group, Note, Workshop
 
-
-def _uuid_or_none(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
-# --- learners ---------------------------------------------------------------------------------
-
-def learners_of(*, organisation: Organisation) -> QuerySet[User]:
-    return User.objects.filter(kind=UserKind.LEARNER, enrolments__organisation=organisation).order_by(
-        "first_name", "last_name", "username")
-
-
-def learner_of(*, organisation: Organisation, learner_id) -> User | None:
-    pk = _uuid_or_none(learner_id)
-    return learners_of(organisation=organisation).filter(pk=pk).first() if pk else None
-
-
 # --- groups and workshops ---------------------------------------------------------------------
 
-def groups_of(*, organisation: Organisation) -> QuerySet[Group]:
-    return Group.objects.filter(organisation=organisation).annotate(n_members=Count("members", distinct=True))
+def groups_of(*, scope: Scope) -> QuerySet[Group]:
+    return Group.objects.filter(tenant_q(scope)).annotate(n_members=Count("members", distinct=True))
 
 
-def group_of(*, organisation: Organisation, group_id) -> Group | None:
-    pk = _uuid_or_none(group_id)
-    return Group.objects.filter(organisation=organisation, pk=pk).first() if pk else None
+def group_of(*, scope: Scope, group_id) -> Group | None:
+    pk = parse_id(group_id)
+    return Group.objects.filter(tenant_q(scope), pk=pk).first() if pk else None
 
 
-def workshops_of(*, organisation: Organisation, on: date | None = None, since: date | None = None,
+def workshops_of(*, scope: Scope, on: date | None = None, since: date | None = None,
                  until: date | None = None) -> QuerySet[Workshop]:
-    qs = (Workshop.objects.filter(organisation=organisation).select_related("group")
+    qs = (Workshop.objects.filter(tenant_q(scope)).select_related("group")
           .annotate(n_present=Count("attendances", distinct=True)))
     if on is not None:
         qs = qs.filter(date=on)
@@ -68,30 +46,30 @@ def workshops_of(*, organisation: Organisation, on: date | None = None, since: d
     return qs
 
 
-def workshop_of(*, organisation: Organisation, workshop_id) -> Workshop | None:
-    pk = _uuid_or_none(workshop_id)
-    return Workshop.objects.filter(organisation=organisation, pk=pk).select_related("group").first() if pk else None
+def workshop_of(*, scope: Scope, workshop_id) -> Workshop | None:
+    pk = parse_id(workshop_id)
+    return Workshop.objects.filter(tenant_q(scope), pk=pk).select_related("group").first() if pk else None
 
 
-def attendance_sheet(*, workshop: Workshop) -> tuple[list[User], set]:
+def attendance_sheet(*, scope: Scope, workshop: Workshop) -> tuple[list[User], set]:
     """The learners to tick (group members, then anyone already marked present) and who is present."""
     present = set(Attendance.objects.filter(workshop=workshop).values_list("learner_id", flat=True))
     members = list(workshop.group.members.order_by("first_name", "last_name")) if workshop.group else []
     known = {m.pk for m in members}
-    extra = [u for u in learners_of(organisation=workshop.organisation).filter(pk__in=present - known)]
+    extra = list(learners_of(scope=scope).filter(pk__in=present - known))
     return members + extra, present
 
 
 # --- assignments --------------------------------------------------------------------------------
 
-def assignments_of(*, organisation: Organisation) -> QuerySet[Assignment]:
-    return (Assignment.objects.filter(organisation=organisation)
+def assignments_of(*, scope: Scope) -> QuerySet[Assignment]:
+    return (Assignment.objects.filter(tenant_q(scope))
             .select_related("track", "module", "module__track", "group", "learner"))
 
 
-def assignment_of(*, organisation: Organisation, assignment_id) -> Assignment | None:
-    pk = _uuid_or_none(assignment_id)
-    return assignments_of(organisation=organisation).filter(pk=pk).first() if pk else None
+def assignment_of(*, scope: Scope, assignment_id) -> Assignment | None:
+    pk = parse_id(assignment_id)
+    return assignments_of(scope=scope).filter(pk=pk).first() if pk else None
 
 
 @dataclass
@@ -188,22 +166,22 @@ class Grid:
 GRID_SORTS = ("name", "activity", "help")
 
 
-def progress_grid(*, organisation: Organisation, group: Group | None = None, status: str = "",
+def progress_grid(*, scope: Scope, group: Group | None = None, status: str = "",
                   sort: str = "name", now: datetime | None = None) -> Grid:
     """Learners × assigned modules. A fixed number of queries whatever the size (tested)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    learners_qs = learners_of(organisation=organisation).annotate(
+    learners_qs = learners_of(scope=scope).annotate(
         last_activity=Max("module_progress__last_activity_at"))
     if group is not None:
         learners_qs = learners_qs.filter(coaching_groups=group)
     learners = list(learners_qs)
     ids = [u.pk for u in learners]
     group_names: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for uid, name in Group.members.through.objects.filter(group__organisation=organisation, user_id__in=ids) \
+    for uid, name in Group.members.through.objects.filter(tenant_q(scope, "group__organisation"), user_id__in=ids) \
             .order_by("group__name").values_list("user_id", "group__name"):
         group_names[uid].append(name)
-    expanded = _expand(list(assignments_of(organisation=organisation)))
+    expanded = _expand(list(assignments_of(scope=scope)))
     wanted = set(ids)
     column_ids = {mid for uid, mods in expanded.due.items() if uid in wanted for mid in mods}
     columns = sorted((expanded.modules[mid] for mid in column_ids),
@@ -240,11 +218,12 @@ class Stuck:
     last_activity: datetime | None
 
 
-def learners_needing_help(*, organisation: Organisation, now: datetime | None = None, limit: int = 20) -> list[Stuck]:
+def learners_needing_help(*, scope: Scope, now: datetime | None = None, limit: int = 20) -> list[Stuck]:
     """In-progress modules that match the "needs help" rule, most idle first."""
     now = now or timezone.now()
-    candidates = (ModuleProgress.objects.filter(learner__enrolments__organisation=organisation,
-                                                status=ProgressStatus.IN_PROGRESS, module__is_active=True)
+    candidates = (ModuleProgress.objects.filter(tenant_q(scope, "learner__enrolments__organisation"),
+                                                learner__is_active=True, status=ProgressStatus.IN_PROGRESS,
+                                                module__is_active=True)
                   .select_related("learner", "module").order_by("last_activity_at"))
     found = []
     for p in candidates.iterator(chunk_size=500):
@@ -261,10 +240,10 @@ class Overdue:
     late: list[User]
 
 
-def overdue_assignments(*, organisation: Organisation, today: date | None = None) -> list[Overdue]:
+def overdue_assignments(*, scope: Scope, today: date | None = None) -> list[Overdue]:
     """Assignments past their due date with at least one learner who has not finished."""
     today = today or timezone.localdate()
-    assignments = list(assignments_of(organisation=organisation).filter(due_date__lt=today))
+    assignments = list(assignments_of(scope=scope).filter(due_date__lt=today))
     if not assignments:
         return []
     expanded = _expand(assignments)
@@ -283,12 +262,13 @@ def overdue_assignments(*, organisation: Organisation, today: date | None = None
 
 # --- one learner ----------------------------------------------------------------------------------
 
-def assignments_of_learner(*, learner: User, organisation: Organisation | None = None) -> list[Assignment]:
-    """Assignments given to the learner directly or through one of their groups."""
+def assignments_of_learner(*, learner: User, scope: Scope | None = None) -> list[Assignment]:
+    """Assignments given to the learner directly or through one of their groups (by the scope's organisation
+    only, when a scope is given; all of them for the learner's own home page)."""
     qs = (Assignment.objects.filter(Q(learner=learner) | Q(group__members=learner))
           .select_related("track", "module", "module__track", "group").distinct())
-    if organisation is not None:
-        qs = qs.filter(organisation=organisation)
+    if scope is not None:
+        qs = qs.filter(tenant_q(scope))
     return list(qs.order_by("due_date", "-created_at"))
 
 
@@ -304,9 +284,9 @@ class LearnerFile:
     diagnostic: object = None
 
 
-def learner_file(*, organisation: Organisation, learner: User, now: datetime | None = None) -> LearnerFile:
+def learner_file(*, scope: Scope, learner: User, now: datetime | None = None) -> LearnerFile:
     now = now or timezone.now()
-    expanded = _expand(assignments_of_learner(learner=learner, organisation=organisation))
+    expanded = _expand(assignments_of_learner(learner=learner, scope=scope))
     assigned = expanded.due.get(learner.pk, {})
     progress = {p.module_id: p for p in ModuleProgress.objects.filter(learner=learner)
                 .select_related("module", "module__track")}
@@ -323,34 +303,19 @@ def learner_file(*, organisation: Organisation, learner: User, now: datetime | N
                     .order_by("-stored_at")[:20])
     return LearnerFile(
         learner=learner, modules=modules, simulator_attempts=attempts,
-        notes=list(Note.objects.filter(organisation=organisation, learner=learner).select_related("author")),
-        accompaniments=list(Accompaniment.objects.filter(organisation=organisation, learner=learner)[:20]),
-        workshops=list(Workshop.objects.filter(organisation=organisation, attendances__learner=learner)
+        notes=list(Note.objects.filter(tenant_q(scope), learner=learner).select_related("author")),
+        accompaniments=list(Accompaniment.objects.filter(tenant_q(scope), learner=learner)[:20]),
+        workshops=list(Workshop.objects.filter(tenant_q(scope), attendances__learner=learner)
                        .order_by("-date")[:20]),
-        groups=list(Group.objects.filter(organisation=organisation, members=learner)),
-        diagnostic=_diagnostic_results(learner))
-
-
-def _diagnostic_results(learner: User):
-    """The diagnostic's latest results, when the diagnostic app provides them (built separately)."""
-    try:
-        from tremplin.diagnostic import selectors as diagnostic_selectors
-    except ImportError:
-        return None
-    latest = getattr(diagnostic_selectors, "latest_results_for", None)
-    if latest is None:
-        return None
-    try:
-        return latest(learner=learner)
-    except Exception:  # noqa: BLE001 — an unfinished diagnostic must never break the learner's file
-        return None
+        groups=list(Group.objects.filter(tenant_q(scope), members=learner)),
+        diagnostic=latest_results_for(learner=learner))
 
 
 # --- records --------------------------------------------------------------------------------------
 
-def accompaniments_of(*, organisation: Organisation, since: date | None = None,
+def records_of(*, scope: Scope, since: date | None = None,
                       until: date | None = None) -> QuerySet[Accompaniment]:
-    qs = Accompaniment.objects.filter(organisation=organisation).select_related(
+    qs = Accompaniment.objects.filter(tenant_q(scope)).select_related(
         "learner", "lieu_commune", "beneficiaire_commune", "mediateur")
     if since:
         qs = qs.filter(date__gte=since)
@@ -359,11 +324,11 @@ def accompaniments_of(*, organisation: Organisation, since: date | None = None,
     return qs
 
 
-def accompaniment_of(*, organisation: Organisation, accompaniment_id) -> Accompaniment | None:
-    pk = _uuid_or_none(accompaniment_id)
-    return accompaniments_of(organisation=organisation).filter(pk=pk).first() if pk else None
+def record_of(*, scope: Scope, accompaniment_id) -> Accompaniment | None:
+    pk = parse_id(accompaniment_id)
+    return records_of(scope=scope).filter(pk=pk).first() if pk else None
 
 
-def note_of(*, organisation: Organisation, note_id) -> Note | None:
-    pk = _uuid_or_none(note_id)
-    return Note.objects.filter(organisation=organisation, pk=pk).first() if pk else None
+def note_of(*, scope: Scope, note_id) -> Note | None:
+    pk = parse_id(note_id)
+    return Note.objects.filter(tenant_q(scope), pk=pk).first() if pk else None

@@ -120,6 +120,7 @@ def assignment_create(*, organisation: Organisation, created_by: User, track: Tr
                                      group=group, learner=learner, due_date=due_date)
 
 
+@transaction.atomic
 def assignment_delete(*, assignment: Assignment, actor: User) -> None:
     audit_log(actor=actor, action="assignment.delete", target_type="assignment", target_id=assignment.pk,
               organisation_id=assignment.organisation_id)
@@ -128,6 +129,7 @@ def assignment_delete(*, assignment: Assignment, actor: User) -> None:
 
 # --- notes ------------------------------------------------------------------------------------------
 
+@transaction.atomic
 def note_add(*, organisation: Organisation, learner: User, author: User, text: str) -> Note:
     text = text.strip()
     if not text:
@@ -255,3 +257,18 @@ def accompaniment_record(*, organisation: Organisation, mediateur: User, data: A
             workshop=data.workshop, notes=data.notes.strip()[:2000])
     except IntegrityError as exc:  # the model's constraints repeat the rules above; never a 500
         raise ValidationError(_("Ce compte-rendu est incohérent, vérifiez les champs.")) from exc
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def duplicates_merge(*, organisation: Organisation, kept: User, duplicates: list[User], actor: User) -> None:
+    """Fold several duplicates into ``kept`` (each with its audit entry), then rebuild kept's progress.
+
+    Lives here, above ``progress``, because the merge rewrites rows of every app below (ADR 0007)."""
+    from tremplin.organisations.services import learner_merge
+    from tremplin.progress.services import progress_rebuild
+
+    for duplicate in duplicates:
+        learner_merge(organisation=organisation, kept=kept, duplicate=duplicate, actor=actor)
+    progress_rebuild(learner=kept)

@@ -1,16 +1,18 @@
-"""Reads of the diagnostic. Learner data is always reached through its learner; trainers go
-through ``learners_visible_to`` so another organisation's learner is a 404."""
+"""Reads of the diagnostic. Learner data is always reached through its learner; trainers go through
+their ``scope`` (``organisations.access``), the same as every other trainer screen: another
+organisation's learner, or a learner of the trainer's other organisation, is a 404."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
-from tremplin.organisations.selectors import learners_visible_to
+from tremplin.organisations.access import Scope, parse_id
+from tremplin.organisations.selectors import learners_of
 from tremplin.progress.enums import ProgressStatus
 from tremplin.progress.models import ModuleProgress
 
@@ -84,7 +86,7 @@ def previous_session(session: DiagnosticSession) -> DiagnosticSession | None:
 def latest_results_for(*, learner: User) -> list[CompetenceResult]:
     """Per-competence levels of the learner's latest completed diagnostic ([] if none).
 
-    The caller has already checked it may see this learner (e.g. through learners_visible_to).
+    The caller has already checked it may see this learner (a selector that took its scope).
     """
     latest = completed_sessions_of(learner=learner).first()
     if latest is None:
@@ -160,12 +162,22 @@ def paper_form_versions() -> list[DiagnosticItemVersion]:
     return [versions[s] for s in (release.paper_form if release else []) if s in versions]
 
 
-def learner_for_trainer(*, user: User, learner_id: uuid.UUID) -> User | None:
-    return learners_visible_to(user=user).filter(pk=learner_id).first()
+def diagnostics_of(*, scope: Scope, limit: int = 500) -> list[User]:
+    """The scope's learners, each with ``done``: their completed diagnostics, latest first."""
+    completed = DiagnosticSession.objects.filter(status=SessionStatus.COMPLETED).order_by("-completed_at")
+    return list(learners_of(scope=scope).prefetch_related(Prefetch("diagnostics", queryset=completed,
+                                                                    to_attr="done"))[:limit])
 
 
-def session_for_trainer(*, user: User, session_id: uuid.UUID) -> DiagnosticSession | None:
-    session = DiagnosticSession.objects.filter(pk=session_id).select_related("learner").first()
-    if session is None or not learners_visible_to(user=user).filter(pk=session.learner_id).exists():
+def sessions_of_learner(*, learner: User) -> list[DiagnosticSession]:
+    """All of a learner's diagnostics, latest first (the caller reached the learner through a scope)."""
+    return list(DiagnosticSession.objects.filter(learner=learner).order_by("-started_at"))
+
+
+def session_for(*, scope: Scope, session_id: object) -> DiagnosticSession | None:
+    """One diagnostic of one of the scope's learners."""
+    pk = parse_id(session_id)
+    if pk is None:
         return None
-    return session
+    return (DiagnosticSession.objects.filter(pk=pk, learner__in=learners_of(scope=scope).values("pk"))
+            .select_related("learner").first())

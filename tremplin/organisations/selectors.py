@@ -1,23 +1,119 @@
+"""Reads of organisation data. Tenant reads take a ``scope`` (``access.Scope``) and nothing else decides
+what it may see (``access.tenant_q``); missing and forbidden both give ``None``."""
+
+import uuid
+from datetime import datetime
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tremplin.accounts.enums import UserKind
 from tremplin.accounts.models import User
 
-from .models import Commune, Organisation
+from .access import Scope, parse_id, tenant_q
+from .models import Commune, Enrolment, Invitation, LearnerImport, Membership, Organisation, SignupLink
+
+# --- learners ---------------------------------------------------------------------------------------------
 
 
-def organisations_of(*, user: User) -> QuerySet[Organisation]:
-    if not user.is_authenticated or user.is_learner:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).select_related("commune").distinct()
+def learners_of(*, scope: Scope) -> QuerySet[User]:
+    """The active learners the scope follows (merged duplicates are inactive and gone from every screen)."""
+    return (User.objects.filter(tenant_q(scope, "enrolments__organisation"), kind=UserKind.LEARNER, is_active=True)
+            .order_by("first_name", "last_name", "username"))
 
 
-def learners_visible_to(*, user: User, organisation: Organisation | None = None) -> QuerySet[User]:
-    """Learners enrolled in an organisation the user works for (optionally one of them)."""
-    orgs = organisations_of(user=user)
-    if organisation is not None:
-        orgs = orgs.filter(pk=organisation.pk)
-    return User.objects.filter(kind=UserKind.LEARNER, enrolments__organisation__in=orgs).distinct()
+def learner_of(*, scope: Scope, learner_id: object) -> User | None:
+    pk = parse_id(learner_id)
+    return learners_of(scope=scope).filter(pk=pk).first() if pk else None
+
+
+def learners_among(*, scope: Scope, learner_ids: list) -> list[User]:
+    """The learners of the scope among posted ids (forged or unknown ids are dropped)."""
+    ids = [pk for pk in (parse_id(v) for v in learner_ids[:2000]) if pk]
+    return list(learners_of(scope=scope).filter(pk__in=ids)) if ids else []
+
+
+def enrolment_of(*, scope: Scope, learner: User) -> Enrolment | None:
+    return Enrolment.objects.filter(tenant_q(scope), learner=learner).first()
+
+
+def enrolment_dates(*, scope: Scope, learner_ids: list) -> dict[uuid.UUID, datetime]:
+    """{learner id: date the scope's organisation enrolled them} for one page of learners."""
+    return dict(Enrolment.objects.filter(tenant_q(scope), learner__in=learner_ids)
+                .values_list("learner_id", "created_at"))
+
+
+def enrolments_of(*, scope: Scope) -> QuerySet[Enrolment]:
+    """The scope's enrolments of active learners, with the learner (for exports)."""
+    return (Enrolment.objects.filter(tenant_q(scope), learner__is_active=True).select_related("learner")
+            .order_by("learner__first_name", "learner__last_name", "pk"))
+
+
+def organisations_following(*, scope: Scope, learner: User) -> QuerySet[Organisation]:
+    """The other organisations that follow one of the scope's learners (the learner agreed to it)."""
+    return Organisation.objects.filter(enrolments__learner=learner).exclude(pk=scope.organisation.pk).order_by("name")
+
+
+def share_targets(*, scope: Scope, learner: User, name: str) -> QuerySet[Organisation]:
+    """Organisations whose name contains ``name``, other than the scope's and those already following the learner."""
+    return (Organisation.objects.filter(name__icontains=name.strip())
+            .exclude(pk=scope.organisation.pk).exclude(enrolments__learner=learner).select_related("commune")
+            .order_by("name"))
+
+
+def share_target(*, scope: Scope, learner: User, organisation_id: object) -> Organisation | None:
+    pk = parse_id(organisation_id)
+    return Organisation.objects.filter(pk=pk).exclude(pk=scope.organisation.pk).first() if pk else None
+
+
+# --- staff, invitations, imports, sign-up links -------------------------------------------------------------
+
+
+def members_of(*, scope: Scope) -> QuerySet[Membership]:
+    return Membership.objects.filter(tenant_q(scope)).select_related("user").order_by("user__first_name", "pk")
+
+
+def membership_of(*, scope: Scope, user_id: object) -> Membership | None:
+    pk = parse_id(user_id)
+    return members_of(scope=scope).filter(user_id=pk).first() if pk else None
+
+
+def is_member(*, scope: Scope, email: str) -> bool:
+    return Membership.objects.filter(tenant_q(scope), user__email__iexact=email).exists()
+
+
+def invitations_of(*, scope: Scope) -> QuerySet[Invitation]:
+    """Pending invitations, for the organisation's admins only."""
+    if not scope.is_admin:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(tenant_q(scope), accepted_at__isnull=True, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now())
+
+
+def invitation_of(*, scope: Scope, invitation_id: object) -> Invitation | None:
+    pk = parse_id(invitation_id)
+    if pk is None or not scope.is_admin:
+        return None
+    return Invitation.objects.filter(tenant_q(scope), pk=pk, accepted_at__isnull=True).first()
+
+
+def learner_import_of(*, scope: Scope, import_id: object) -> LearnerImport | None:
+    """An import is seen by the person who uploaded it only (it holds their file)."""
+    pk = parse_id(import_id)
+    return LearnerImport.objects.filter(tenant_q(scope), pk=pk, created_by=scope.user).first() if pk else None
+
+
+def signup_links_of(*, scope: Scope) -> QuerySet[SignupLink]:
+    """The links still open."""
+    return SignupLink.objects.filter(tenant_q(scope), expires_at__gt=timezone.now())
+
+
+def signup_link_of(*, scope: Scope, link_id: object) -> SignupLink | None:
+    pk = parse_id(link_id)
+    return SignupLink.objects.filter(tenant_q(scope), pk=pk).first() if pk else None
+
+
+# --- duplicates ------------------------------------------------------------------------------------------------
 
 
 def person_keys_in(*, organisation: Organisation) -> dict[tuple, str]:
@@ -29,41 +125,31 @@ def person_keys_in(*, organisation: Organisation) -> dict[tuple, str]:
     return {person_key(first, last, year): code for first, last, year, code in rows.iterator(chunk_size=2000)}
 
 
-def learner_duplicates_in(*, organisation: Organisation, first_name: str, last_name: str = "",
+def learner_duplicates_of(*, scope: Scope, first_name: str, last_name: str = "",
                           birth_year: int | None = None) -> list[User]:
     """Active learners of the organisation who look like the same person (names without case or accents)."""
     from .imports import person_key
 
     wanted = person_key(first_name, last_name, birth_year)
-    candidates = User.objects.filter(kind=UserKind.LEARNER, is_active=True, enrolments__organisation=organisation,
-                                     first_name__iexact=first_name.strip(), birth_year=birth_year)
+    candidates = learners_of(scope=scope).filter(first_name__iexact=first_name.strip(), birth_year=birth_year)
     exact = [u for u in candidates if person_key(u.first_name, u.last_name, u.birth_year) == wanted]
     if exact:
         return exact
     # iexact misses accents (« Hélène » / « Helene »): fall back on the birth year, then compare in Python.
-    loose = User.objects.filter(kind=UserKind.LEARNER, is_active=True, enrolments__organisation=organisation,
-                                birth_year=birth_year)[:5000]
+    loose = learners_of(scope=scope).filter(birth_year=birth_year)[:5000]
     return [u for u in loose if person_key(u.first_name, u.last_name, u.birth_year) == wanted]
 
 
-def duplicate_groups_in(*, organisation: Organisation) -> list[list[User]]:
+def duplicate_groups_of(*, scope: Scope) -> list[list[User]]:
     """Groups of active learners sharing first name, last name and birth year (oldest first in each group)."""
     from .imports import person_key
 
     groups: dict[tuple, list[User]] = {}
-    learners = (User.objects.filter(kind=UserKind.LEARNER, is_active=True, enrolments__organisation=organisation)
-                .order_by("date_joined").only("id", "first_name", "last_name", "birth_year", "username",
-                                              "date_joined", "kind"))
+    learners = (learners_of(scope=scope).order_by("date_joined", "pk")
+                .only("id", "first_name", "last_name", "birth_year", "username", "date_joined", "kind"))
     for user in learners.iterator(chunk_size=2000):
         groups.setdefault(person_key(user.first_name, user.last_name, user.birth_year), []).append(user)
     return [group for group in groups.values() if len(group) > 1]
-
-
-def organisations_to_share_with(*, organisation: Organisation, learner: User, name: str) -> QuerySet[Organisation]:
-    """Organisations whose name contains ``name``, other than this one and those already following the learner."""
-    return (Organisation.objects.filter(name__icontains=name.strip())
-            .exclude(pk=organisation.pk).exclude(enrolments__learner=learner).select_related("commune")
-            .order_by("name"))
 
 
 def commune_lookup(*, text: str) -> list[Commune]:

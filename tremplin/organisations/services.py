@@ -45,7 +45,28 @@ def learner_enrol(*, organisation: Organisation, created_by: User | None, first_
                          login_code=login_code)
     Enrolment.objects.create(learner=new.user, organisation=organisation, created_by=created_by,
                              contact_email=contact_email.strip().lower())
+    _audit(actor=created_by, action="learner.enrol", target_type="learner", target_id=new.user.pk,
+           organisation_id=organisation.pk)
     return new
+
+
+@transaction.atomic
+def learner_pins_reset(*, organisation: Organisation, learners: list[User], actor: User) -> dict[str, str]:
+    """New PINs and new QR cards for learners the organisation follows (old cards stop working)."""
+    from tremplin.accounts.services import learner_pins_issue
+
+    followed = set(Enrolment.objects.filter(organisation=organisation, learner__in=learners)
+                   .values_list("learner_id", flat=True))
+    if any(u.pk not in followed for u in learners):
+        raise ValueError("every learner must be followed by the organisation")
+    pins = learner_pins_issue(learners=learners, renew_card=True)
+    if len(learners) == 1:
+        _audit(actor=actor, action="learner.pin_reset", target_type="learner", target_id=learners[0].pk,
+               organisation_id=organisation.pk)
+    else:
+        _audit(actor=actor, action="learner.pin_reset", target_type="organisation", target_id=organisation.pk,
+               organisation_id=organisation.pk, detail={"count": len(learners), "learners": list(pins)})
+    return pins
 
 
 # --- Organisation details and staff ------------------------------------------------------------------------------
@@ -215,15 +236,25 @@ def learner_import_confirm(*, learner_import: LearnerImport, actor: User) -> lis
 
 @transaction.atomic
 def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, actor: User) -> dict[str, int]:
-    """Move everything that belongs to ``duplicate`` (events, progress, enrolments, groups…) to ``kept``.
+    """Fold ``duplicate`` into ``kept``, both followed by ``organisation`` (ADR 0007).
+
+    The organisation's own rows about the duplicate (its enrolment, groups, attendance, assignments,
+    notes, records) move to ``kept``. Rows of any other organisation are never moved or rewritten.
+    What belongs to the person (learning events, progress, diagnostics, CV…) moves, and the duplicate
+    account is closed, only when no other organisation follows the duplicate; otherwise the duplicate
+    simply stops being followed here and keeps its account and history everywhere else.
 
     Relations are found through the model registry, so apps above this one (progress, coaching…) are
     covered without being imported. Where ``kept`` already has the unique row (same module, same
     organisation…), kept's row wins and the duplicate's is dropped; derived tables such as module
-    progress must then be rebuilt by the caller. The duplicate account is deactivated, not deleted.
+    progress must then be rebuilt by the caller.
     """
     if kept.pk == duplicate.pk or not kept.is_learner or not duplicate.is_learner:
         raise ValueError("merge needs two different learners")
+    followed = Enrolment.objects.filter(learner__in=[kept, duplicate], organisation=organisation)
+    if followed.count() != 2:
+        raise ValueError("both learners must be followed by the organisation")
+    shared = Enrolment.objects.filter(learner=duplicate).exclude(organisation=organisation).exists()
     moved: dict[str, int] = {}
     for rel in User._meta.related_objects:
         model = rel.related_model
@@ -235,29 +266,51 @@ def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, ac
             model, name = rel.through, rel.field.m2m_reverse_field_name()
         else:
             name = rel.field.name
-        count = _reassign(model, name, duplicate, kept)
+        path = _organisation_path(model)
+        if path is None and shared:
+            continue  # the person's own history stays with the account other organisations follow
+        rows = model._default_manager.filter(**{name: duplicate})
+        if path is not None:
+            rows = rows.filter(**{path: organisation})
+        count = _reassign(rows, name, kept)
         if count:
             moved[model._meta.label] = count
-    duplicate.is_active = False
-    duplicate.card_token = None
-    duplicate.set_unusable_password()
-    duplicate.save(update_fields=["is_active", "card_token", "password"])
+    if shared:
+        Enrolment.objects.filter(learner=duplicate, organisation=organisation).delete()
+    else:
+        duplicate.is_active = False
+        duplicate.card_token = None
+        duplicate.set_unusable_password()
+        duplicate.save(update_fields=["is_active", "card_token", "password"])
     _audit(actor=actor, action="learner.merge", target_type="learner", target_id=kept.pk,
-           organisation_id=organisation.pk, detail={"duplicate": str(duplicate.pk), "moved": moved})
+           organisation_id=organisation.pk,
+           detail={"duplicate": str(duplicate.pk), "moved": moved, "shared": shared})
     return moved
 
 
 _NOT_MERGED_APPS = {"audit", "admin", "axes", "sessions"}
 
 
-def _reassign(model, field_name: str, duplicate: User, kept: User) -> int:
-    rows = model._default_manager.filter(**{field_name: duplicate})
+def _organisation_path(model) -> str | None:
+    """How rows of ``model`` reach the organisation that owns them: ``organisation`` on the row, or on a row
+    it points to (attendance → workshop, group membership → group); ``None`` for rows about the person."""
+    names = {f.name for f in model._meta.fields}
+    if "organisation" in names:
+        return "organisation"
+    for f in model._meta.fields:
+        if f.is_relation and f.many_to_one and "organisation" in {g.name for g in f.related_model._meta.fields}:
+            return f"{f.name}__organisation"
+    return None
+
+
+def _reassign(rows, field_name: str, kept: User) -> int:
     try:
         with transaction.atomic():
             return rows.update(**{field_name: kept})
     except IntegrityError:
         pass
     count = 0
+    model = rows.model
     for pk in list(rows.values_list("pk", flat=True)):
         one = model._default_manager.filter(pk=pk)
         try:

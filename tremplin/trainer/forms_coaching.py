@@ -23,9 +23,10 @@ from tremplin.coaching.enums import (
     TypeLieu,
     WorkshopLevel,
 )
-from tremplin.coaching.selectors import groups_of, learners_of
+from tremplin.coaching.selectors import groups_of
 from tremplin.coaching.services import AccompanimentInput, accompaniment_errors
 from tremplin.organisations.models import Commune
+from tremplin.organisations.selectors import learners_of
 
 
 class LearnerChoices(forms.ModelMultipleChoiceField):
@@ -45,9 +46,9 @@ class GroupForm(forms.Form):
                              widget=forms.CheckboxSelectMultiple,
                              error_messages={"invalid_choice": _("Une personne choisie n'est pas suivie ici.")})
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = learners_of(organisation=organisation)
+        self.fields["members"].queryset = learners_of(scope=scope)
 
 
 class WorkshopForm(forms.Form):
@@ -71,9 +72,9 @@ class WorkshopForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Groupe (facultatif)"), queryset=None, required=False,
                                    empty_label=_("Pas de groupe"))
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups_of(organisation=organisation)
+        self.fields["group"].queryset = groups_of(scope=scope)
         self.fields["date"].initial = timezone.localdate()
 
 
@@ -82,9 +83,9 @@ class AttendanceForm(forms.Form):
                              widget=forms.CheckboxSelectMultiple,
                              error_messages={"invalid_choice": _("Une personne cochée n'est pas suivie ici.")})
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = learners_of(organisation=organisation)
+        self.fields["present"].queryset = learners_of(scope=scope)
 
 
 class AssignmentForm(forms.Form):
@@ -96,9 +97,9 @@ class AssignmentForm(forms.Form):
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"invalid": _("Cette date n'est pas valide (jj/mm/aaaa).")})
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation = organisation
+        self.organisation = scope.organisation
         tracks = list(Track.objects.filter(is_active=True))
         modules = list(Module.objects.filter(is_active=True).select_related("track"))
         content = [("", _("— choisir —")),
@@ -106,8 +107,8 @@ class AssignmentForm(forms.Form):
         for t in tracks:
             content.append((t.title, [(f"module:{m.slug}", m.title) for m in modules if m.track_id == t.pk]))
         self.fields["content"].choices = content
-        self.groups = {str(g.pk): g for g in groups_of(organisation=organisation)}
-        self.learners = {str(u.pk): u for u in learners_of(organisation=organisation)}
+        self.groups = {str(g.pk): g for g in groups_of(scope=scope)}
+        self.learners = {str(u.pk): u for u in learners_of(scope=scope)}
         self.fields["target"].choices = [
             ("", _("— choisir —")),
             (_("Groupes"), [(f"group:{k}", g.name) for k, g in self.groups.items()]),
@@ -191,10 +192,10 @@ class AccompanimentForm(forms.Form):
     premier_accompagnement = forms.ChoiceField(label=_("Premier accompagnement ?"), choices=YES_NO_UNKNOWN,
                                                required=False, widget=forms.RadioSelect, initial="")
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.organisation = organisation
-        self.fields["learner"].queryset = learners_of(organisation=organisation)
+        self.organisation = scope.organisation
+        self.fields["learner"].queryset = learners_of(scope=scope)
         self.fields["date"].initial = timezone.localdate()
         self.fields["lieu_commune"].initial = ""
 

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_GET
 
 from tremplin.coaching import selectors
 from tremplin.coaching.enums import STUCK_AFTER_DAYS, STUCK_WRONG_FIRST_ANSWERS
+from tremplin.organisations.selectors import learners_of
 
-from .context import current_organisation
-from .decorators import staff_required
+from .decorators import trainer_required
 
 
 def _enrol_url() -> str:
@@ -21,19 +21,18 @@ def _enrol_url() -> str:
     return ""
 
 
-@staff_required
+@trainer_required(organisation=False)
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest, scope) -> HttpResponse:
     """« Ce qui demande votre attention aujourd'hui »."""
-    organisation = current_organisation(request)
-    context = {"organisation": organisation, "enrol_url": _enrol_url(), "stuck_days": STUCK_AFTER_DAYS,
+    context = {"organisation": scope.organisation if scope else None, "enrol_url": _enrol_url(), "stuck_days": STUCK_AFTER_DAYS,
                "stuck_wrong": STUCK_WRONG_FIRST_ANSWERS}
-    if organisation is not None:
+    if scope is not None:
         today = timezone.localdate()
         context.update(
-            stuck=selectors.learners_needing_help(organisation=organisation, limit=10),
-            workshops=list(selectors.workshops_of(organisation=organisation, on=today)),
-            overdue=selectors.overdue_assignments(organisation=organisation, today=today)[:10],
-            learner_count=selectors.learners_of(organisation=organisation).count(),
+            stuck=selectors.learners_needing_help(scope=scope, limit=10),
+            workshops=list(selectors.workshops_of(scope=scope, on=today)),
+            overdue=selectors.overdue_assignments(scope=scope, today=today)[:10],
+            learner_count=learners_of(scope=scope).count(),
             today=today)
     return render(request, "trainer/home.html", context)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,30 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tremplin.coaching import selectors, services
 from tremplin.coaching.enums import THEME_LABELS
+from tremplin.organisations.access import found_or_404
+from tremplin.organisations.selectors import learners_of
 
-from .context import current_organisation
-from .decorators import staff_required
+from .decorators import trainer_required
 from .forms_coaching import AssignmentForm, AttendanceForm, GroupForm, WorkshopForm
-
-
-def with_organisation(view):
-    """Sets ``request.organisation`` (the current one, membership checked) or explains there is none."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        organisation = current_organisation(request)
-        if organisation is None:
-            return render(request, "trainer/coaching/no_organisation.html", status=403)
-        request.organisation = organisation
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def or_404(obj):
-    if obj is None:
-        raise Http404("introuvable dans cette structure")
-    return obj
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -52,23 +32,21 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 # --- groups -----------------------------------------------------------------------------------------
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_GET
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: HttpRequest, scope) -> HttpResponse:
     return render(request, "trainer/coaching/groups.html", {
-        "groups": selectors.groups_of(organisation=request.organisation)})
+        "groups": selectors.groups_of(scope=scope)})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def group_create(request: HttpRequest) -> HttpResponse:
-    form = GroupForm(request.POST or None, organisation=request.organisation)
+def group_create(request: HttpRequest, scope) -> HttpResponse:
+    form = GroupForm(request.POST or None, scope=scope)
     if request.method == "POST":
         if form.is_valid():
             try:
-                group = services.group_create(organisation=request.organisation, name=form.cleaned_data["name"],
+                group = services.group_create(organisation=scope.organisation, name=form.cleaned_data["name"],
                                               members=list(form.cleaned_data["members"]), created_by=request.user)
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -79,13 +57,12 @@ def group_create(request: HttpRequest) -> HttpResponse:
     return render(request, "trainer/coaching/group_form.html", {"form": form})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def group_detail(request: HttpRequest, group_id) -> HttpResponse:
-    group = or_404(selectors.group_of(organisation=request.organisation, group_id=group_id))
+def group_detail(request: HttpRequest, group_id, scope) -> HttpResponse:
+    group = found_or_404(selectors.group_of(scope=scope, group_id=group_id))
     initial = {"name": group.name, "members": list(group.members.all())}
-    form = GroupForm(request.POST or None, organisation=request.organisation, initial=initial)
+    form = GroupForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -101,18 +78,17 @@ def group_detail(request: HttpRequest, group_id) -> HttpResponse:
         status = 200
     return render(request, "trainer/coaching/group_form.html", {
         "form": form, "group": group,
-        "assignments": selectors.assignments_of(organisation=request.organisation).filter(group=group),
-        "workshops": selectors.workshops_of(organisation=request.organisation).filter(group=group)}, status=status)
+        "assignments": selectors.assignments_of(scope=scope).filter(group=group),
+        "workshops": selectors.workshops_of(scope=scope).filter(group=group)}, status=status)
 
 
 # --- workshops ----------------------------------------------------------------------------------------
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_GET
-def workshop_list(request: HttpRequest) -> HttpResponse:
+def workshop_list(request: HttpRequest, scope) -> HttpResponse:
     today = timezone.localdate()
-    workshops = selectors.workshops_of(organisation=request.organisation)
+    workshops = selectors.workshops_of(scope=scope)
     return render(request, "trainer/coaching/workshops.html", {
         "upcoming": workshops.filter(date__gte=today),
         "past": workshops.filter(date__lt=today, date__gte=today - timedelta(days=60)).order_by("-date",
@@ -120,18 +96,17 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
         "today": today, "theme_labels": THEME_LABELS})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def workshop_create(request: HttpRequest) -> HttpResponse:
+def workshop_create(request: HttpRequest, scope) -> HttpResponse:
     initial = {}
-    if group := selectors.group_of(organisation=request.organisation, group_id=request.GET.get("groupe")):
+    if group := selectors.group_of(scope=scope, group_id=request.GET.get("groupe")):
         initial["group"] = group
-    form = WorkshopForm(request.POST or None, organisation=request.organisation, initial=initial)
+    form = WorkshopForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             try:
-                workshop = services.workshop_create(organisation=request.organisation, created_by=request.user,
+                workshop = services.workshop_create(organisation=scope.organisation, created_by=request.user,
                                                     **form.cleaned_data)
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -142,24 +117,22 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
     return render(request, "trainer/coaching/workshop_form.html", {"form": form})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_GET
-def workshop_detail(request: HttpRequest, workshop_id) -> HttpResponse:
-    workshop = or_404(selectors.workshop_of(organisation=request.organisation, workshop_id=workshop_id))
-    people, present = selectors.attendance_sheet(workshop=workshop)
+def workshop_detail(request: HttpRequest, workshop_id, scope) -> HttpResponse:
+    workshop = found_or_404(selectors.workshop_of(scope=scope, workshop_id=workshop_id))
+    people, present = selectors.attendance_sheet(scope=scope, workshop=workshop)
     return render(request, "trainer/coaching/workshop_detail.html", {
         "workshop": workshop, "theme_label": THEME_LABELS.get(workshop.theme, workshop.theme),
         "present_people": [p for p in people if p.pk in present]})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def workshop_attendance(request: HttpRequest, workshop_id) -> HttpResponse:
-    workshop = or_404(selectors.workshop_of(organisation=request.organisation, workshop_id=workshop_id))
-    people, present = selectors.attendance_sheet(workshop=workshop)
-    form = AttendanceForm(request.POST or None, organisation=request.organisation)
+def workshop_attendance(request: HttpRequest, workshop_id, scope) -> HttpResponse:
+    workshop = found_or_404(selectors.workshop_of(scope=scope, workshop_id=workshop_id))
+    people, present = selectors.attendance_sheet(scope=scope, workshop=workshop)
+    form = AttendanceForm(request.POST or None, scope=scope)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -169,7 +142,7 @@ def workshop_attendance(request: HttpRequest, workshop_id) -> HttpResponse:
             return redirect("trainer:workshop_detail", workshop_id=workshop.pk)
         status = 400
     listed = {p.pk for p in people}
-    others = [u for u in selectors.learners_of(organisation=request.organisation) if u.pk not in listed]
+    others = [u for u in learners_of(scope=scope) if u.pk not in listed]
     return render(request, "trainer/coaching/attendance.html", {
         "workshop": workshop, "form": form, "people": people, "others": others,
         "present": {str(pk) for pk in present}}, status=status)
@@ -177,27 +150,25 @@ def workshop_attendance(request: HttpRequest, workshop_id) -> HttpResponse:
 
 # --- assignments ------------------------------------------------------------------------------------
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_GET
-def assignment_list(request: HttpRequest) -> HttpResponse:
+def assignment_list(request: HttpRequest, scope) -> HttpResponse:
     return render(request, "trainer/coaching/assignments.html", {
-        "assignments": selectors.assignments_of(organisation=request.organisation),
+        "assignments": selectors.assignments_of(scope=scope),
         "today": timezone.localdate()})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def assignment_create(request: HttpRequest) -> HttpResponse:
+def assignment_create(request: HttpRequest, scope) -> HttpResponse:
     initial = {}
     if request.GET.get("pour"):
         initial["target"] = request.GET["pour"]
-    form = AssignmentForm(request.POST or None, organisation=request.organisation, initial=initial)
+    form = AssignmentForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.assignment_create(organisation=request.organisation, created_by=request.user,
+                services.assignment_create(organisation=scope.organisation, created_by=request.user,
                                            **form.cleaned_objects())
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -208,11 +179,10 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "trainer/coaching/assignment_form.html", {"form": form})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_POST
-def assignment_delete(request: HttpRequest, assignment_id) -> HttpResponse:
-    assignment = or_404(selectors.assignment_of(organisation=request.organisation, assignment_id=assignment_id))
+def assignment_delete(request: HttpRequest, assignment_id, scope) -> HttpResponse:
+    assignment = found_or_404(selectors.assignment_of(scope=scope, assignment_id=assignment_id))
     services.assignment_delete(assignment=assignment, actor=request.user)
     messages.success(request, _("Ce travail n'est plus demandé."))
     return redirect("trainer:assignment_list")

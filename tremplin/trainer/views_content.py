@@ -11,7 +11,7 @@ from tremplin.catalog.documents import guide_pdf, handout_pdf, module_document_c
 from tremplin.catalog.selectors import module_active, modules_with_counts, tracks_for_learners
 from tremplin.lib.pdf import pdf_response
 
-from .decorators import staff_required
+from .decorators import trainer_required
 
 
 def _module_or_404(slug: str):
@@ -21,9 +21,9 @@ def _module_or_404(slug: str):
     return module
 
 
-@staff_required
+@trainer_required(organisation=False)
 @require_GET
-def content_catalogue(request: HttpRequest) -> HttpResponse:
+def content_catalogue(request: HttpRequest, scope) -> HttpResponse:
     modules = modules_with_counts().select_related("track").order_by("track__order", "position")
     by_track: dict[int, list] = {}
     for m in modules:
@@ -33,9 +33,9 @@ def content_catalogue(request: HttpRequest) -> HttpResponse:
         "tracks": tracks, "module_count": sum(len(t["modules"]) for t in tracks)})
 
 
-@staff_required
+@trainer_required(organisation=False)
 @require_GET
-def content_guide(request: HttpRequest, slug: str) -> HttpResponse:
+def content_guide(request: HttpRequest, slug: str, scope) -> HttpResponse:
     module = _module_or_404(slug)
     context = module_document_context(
         module=module, embed_images=False,
@@ -43,16 +43,16 @@ def content_guide(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "trainer/content/guide.html", context)
 
 
-@staff_required
+@trainer_required(organisation=False)
 @require_GET
-def content_guide_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def content_guide_pdf(request: HttpRequest, slug: str, scope) -> HttpResponse:
     module = _module_or_404(slug)
     return pdf_response(guide_pdf(module=module, request=request), f"guide-{module.slug}.pdf")
 
 
-@staff_required
+@trainer_required(organisation=False)
 @require_GET
-def content_handout_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+def content_handout_pdf(request: HttpRequest, slug: str, scope) -> HttpResponse:
     module = _module_or_404(slug)
     url = request.build_absolute_uri(reverse("learner:module", args=[module.slug]))
     return pdf_response(handout_pdf(module=module, module_url=url, request=request), f"fiche-{module.slug}.pdf")

@@ -6,57 +6,46 @@ import base64
 import string
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tremplin.audit.services import audit_log
-from tremplin.diagnostic.enums import SessionStatus
-from tremplin.diagnostic.models import DiagnosticImage, DiagnosticSession
+from tremplin.diagnostic.models import DiagnosticImage
 from tremplin.diagnostic.scoring import display_order
 from tremplin.diagnostic.selectors import (
+    diagnostics_of,
     framework_release,
-    learner_for_trainer,
     needs_human_help,
     paper_form_versions,
     previous_session,
     recommended_modules,
     results_of,
-    session_for_trainer,
+    session_for,
+    sessions_of_learner,
 )
 from tremplin.diagnostic.services import paper_session_record, session_start
 from tremplin.lib.pdf import pdf_response, render_pdf
-from tremplin.organisations.selectors import learners_visible_to
+from tremplin.organisations.access import access_record, found_or_404
+from tremplin.organisations.selectors import learner_of
 
-from .decorators import staff_required
+from .decorators import trainer_required
 
 LETTERS = string.ascii_uppercase
 
 
-def _learner_or_404(request, learner_id):
-    learner = learner_for_trainer(user=request.user, learner_id=learner_id)
-    if learner is None:
-        raise Http404("apprenant inconnu")
-    return learner
-
-
-@staff_required
+@trainer_required
 @require_GET
-def diagnostic_overview(request: HttpRequest) -> HttpResponse:
-    completed = DiagnosticSession.objects.filter(status=SessionStatus.COMPLETED).order_by("-completed_at")
-    learners = (learners_visible_to(user=request.user).order_by("first_name", "last_name")
-                .prefetch_related(Prefetch("diagnostics", queryset=completed, to_attr="done"))[:500])
-    return render(request, "trainer/diagnostic/overview.html", {"learners": learners})
+def diagnostic_overview(request: HttpRequest, scope) -> HttpResponse:
+    return render(request, "trainer/diagnostic/overview.html", {"learners": diagnostics_of(scope=scope)})
 
 
-@staff_required
+@trainer_required
 @require_GET
-def diagnostic_learner(request: HttpRequest, learner_id) -> HttpResponse:
-    learner = _learner_or_404(request, learner_id)
-    sessions = list(DiagnosticSession.objects.filter(learner=learner).order_by("-started_at"))
+def diagnostic_learner(request: HttpRequest, learner_id, scope) -> HttpResponse:
+    learner = found_or_404(learner_of(scope=scope, learner_id=learner_id))
+    sessions = sessions_of_learner(learner=learner)
     latest = next((s for s in sessions if s.is_completed), None)
     results = results_of(latest, previous_session(latest)) if latest else []
     return render(request, "trainer/diagnostic/learner.html", {
@@ -66,10 +55,10 @@ def diagnostic_learner(request: HttpRequest, learner_id) -> HttpResponse:
         "open": next((s for s in sessions if not s.is_completed), None)})
 
 
-@staff_required
+@trainer_required
 @require_POST
-def diagnostic_accompanied_start(request: HttpRequest, learner_id) -> HttpResponse:
-    learner = _learner_or_404(request, learner_id)
+def diagnostic_accompanied_start(request: HttpRequest, learner_id, scope) -> HttpResponse:
+    learner = found_or_404(learner_of(scope=scope, learner_id=learner_id))
     session_start(learner=learner, started_by=request.user)
     messages.success(request, _("Positionnement accompagné prêt. La personne se connecte sur son téléphone ou "
                                 "sur ce poste, puis appuie sur « Reprendre les questions »."))
@@ -87,10 +76,10 @@ def _paper_items() -> list[dict]:
     return out
 
 
-@staff_required
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def diagnostic_paper_entry(request: HttpRequest, learner_id) -> HttpResponse:
-    learner = _learner_or_404(request, learner_id)
+def diagnostic_paper_entry(request: HttpRequest, learner_id, scope) -> HttpResponse:
+    learner = found_or_404(learner_of(scope=scope, learner_id=learner_id))
     items = _paper_items()
     if not items:
         raise Http404("version papier indisponible")
@@ -131,9 +120,9 @@ def _image_uris() -> dict[str, str]:
             for name, content in DiagnosticImage.objects.values_list("name", "content")}
 
 
-@staff_required
+@trainer_required(organisation=False)
 @require_GET
-def diagnostic_paper_pdf(request: HttpRequest) -> HttpResponse:
+def diagnostic_paper_pdf(request: HttpRequest, scope) -> HttpResponse:
     items = _paper_items()
     if not items:
         raise Http404("version papier indisponible")
@@ -147,16 +136,16 @@ def diagnostic_paper_pdf(request: HttpRequest) -> HttpResponse:
     return pdf_response(data, "positionnement-papier.pdf")
 
 
-@staff_required
+@trainer_required
 @require_GET
-def diagnostic_session_sheet(request: HttpRequest, session_id) -> HttpResponse:
-    session = session_for_trainer(user=request.user, session_id=session_id)
+def diagnostic_session_sheet(request: HttpRequest, session_id, scope) -> HttpResponse:
+    session = session_for(scope=scope, session_id=session_id)
     if session is None or not session.is_completed:
         raise Http404("positionnement inconnu")
     previous = previous_session(session)
     results = results_of(session, previous)
-    audit_log(actor=request.user, action="diagnostic.sheet_printed", target_type="learner",
-              target_id=session.learner_id, detail={"session": str(session.pk)})
+    access_record(scope=scope, action="diagnostic.sheet_printed", target_type="learner",
+                  target_id=session.learner_id, detail={"session": str(session.pk)})
     data = render_pdf("learner/diagnostic/sheet_pdf.html", {
         "session": session, "previous": previous, "results": results, "learner": session.learner,
         "needs_help": needs_human_help(results), "modules": recommended_modules(learner=session.learner,

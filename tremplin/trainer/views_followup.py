@@ -10,85 +10,79 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tremplin.audit.services import audit_log
 from tremplin.coaching import selectors, services
 from tremplin.coaching.enums import STUCK_AFTER_DAYS, STUCK_WRONG_FIRST_ANSWERS, FollowStatus
 from tremplin.coaching.exports import grid_csv
+from tremplin.organisations.access import access_record, found_or_404
+from tremplin.organisations.selectors import learner_of
 
-from .decorators import staff_required
+from .decorators import trainer_required
 from .forms_coaching import NoteForm
-from .views_coaching import apply_errors, or_404, with_organisation
+from .views_coaching import apply_errors
 
 SORT_LABELS = {"name": "Prénom", "activity": "Dernière activité", "help": "Besoin d'aide d'abord"}
 
 
-def _grid_from(request: HttpRequest):
-    group = selectors.group_of(organisation=request.organisation, group_id=request.GET.get("groupe"))
+def _grid_from(request: HttpRequest, scope):
+    group = selectors.group_of(scope=scope, group_id=request.GET.get("groupe"))
     status = request.GET.get("statut", "")
     status = status if status in FollowStatus.values else ""
     sort = request.GET.get("tri", "name")
     sort = sort if sort in selectors.GRID_SORTS else "name"
-    grid = selectors.progress_grid(organisation=request.organisation, group=group, status=status, sort=sort)
+    grid = selectors.progress_grid(scope=scope, group=group, status=status, sort=sort)
     return grid, group, status, sort
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_GET
-def followup_grid(request: HttpRequest) -> HttpResponse:
-    grid, group, status, sort = _grid_from(request)
+def followup_grid(request: HttpRequest, scope) -> HttpResponse:
+    grid, group, status, sort = _grid_from(request, scope)
     return render(request, "trainer/followup/grid.html", {
         "grid": grid, "group": group, "status": status, "sort": sort,
-        "groups": selectors.groups_of(organisation=request.organisation),
+        "groups": selectors.groups_of(scope=scope),
         "statuses": FollowStatus.choices, "sorts": [(k, _(v)) for k, v in SORT_LABELS.items()],
         "stuck_days": STUCK_AFTER_DAYS, "stuck_wrong": STUCK_WRONG_FIRST_ANSWERS,
         "query": request.GET.urlencode()})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_GET
-def followup_export(request: HttpRequest) -> HttpResponse:
-    grid, group, status, sort = _grid_from(request)
-    audit_log(actor=request.user, action="followup.export", target_type="organisation",
-              target_id=request.organisation.pk, organisation_id=request.organisation.pk,
-              detail={"rows": len(grid.rows), "group": str(group.pk) if group else "", "status": status})
+def followup_export(request: HttpRequest, scope) -> HttpResponse:
+    grid, group, status, sort = _grid_from(request, scope)
+    access_record(scope=scope, action="followup.export", target_type="organisation", target_id=scope.organisation.pk,
+                  detail={"rows": len(grid.rows), "group": str(group.pk) if group else "", "status": status})
     response = HttpResponse(grid_csv(grid), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="suivi-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_GET
-def followup_learner(request: HttpRequest, learner_id) -> HttpResponse:
-    learner = or_404(selectors.learner_of(organisation=request.organisation, learner_id=learner_id))
-    audit_log(actor=request.user, action="learner.view", target_type="learner", target_id=learner.pk,
-              organisation_id=request.organisation.pk)
+def followup_learner(request: HttpRequest, learner_id, scope) -> HttpResponse:
+    learner = found_or_404(learner_of(scope=scope, learner_id=learner_id))
+    access_record(scope=scope, action="learner.view", target_type="learner", target_id=learner.pk)
     return render(request, "trainer/followup/learner.html", {
-        "file": selectors.learner_file(organisation=request.organisation, learner=learner),
+        "file": selectors.learner_file(scope=scope, learner=learner),
         "learner": learner, "note_form": NoteForm(), "stuck_days": STUCK_AFTER_DAYS,
         "stuck_wrong": STUCK_WRONG_FIRST_ANSWERS})
 
 
-@staff_required
-@with_organisation
+@trainer_required
 @require_POST
-def note_add(request: HttpRequest, learner_id) -> HttpResponse:
-    learner = or_404(selectors.learner_of(organisation=request.organisation, learner_id=learner_id))
+def note_add(request: HttpRequest, learner_id, scope) -> HttpResponse:
+    learner = found_or_404(learner_of(scope=scope, learner_id=learner_id))
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.note_add(organisation=request.organisation, learner=learner, author=request.user,
+            services.note_add(organisation=scope.organisation, learner=learner, author=request.user,
                               text=form.cleaned_data["text"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("La note est ajoutée."))
             return redirect("trainer:followup_learner", learner_id=learner.pk)
-    audit_log(actor=request.user, action="learner.view", target_type="learner", target_id=learner.pk,
-              organisation_id=request.organisation.pk)
+    access_record(scope=scope, action="learner.view", target_type="learner", target_id=learner.pk)
     return render(request, "trainer/followup/learner.html", {
-        "file": selectors.learner_file(organisation=request.organisation, learner=learner),
+        "file": selectors.learner_file(scope=scope, learner=learner),
         "learner": learner, "note_form": form, "stuck_days": STUCK_AFTER_DAYS,
         "stuck_wrong": STUCK_WRONG_FIRST_ANSWERS}, status=400)

@@ -3,26 +3,35 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tremplin.accounts.services import learner_pins_issue
-from tremplin.audit.services import audit_log
+from tremplin.coaching import services as coaching_services
 from tremplin.lib.pdf import pdf_response
 from tremplin.lib.spreadsheet import csv_writer
+from tremplin.organisations.access import access_record, found_or_404, parse_ids
 from tremplin.organisations.imports import ImportFileError
-from tremplin.organisations.models import Enrolment, LearnerImport, Organisation, SignupLink
+from tremplin.organisations.models import LearnerImport
 from tremplin.organisations.selectors import (
-    duplicate_groups_in,
-    learner_duplicates_in,
-    learners_visible_to,
-    organisations_to_share_with,
+    duplicate_groups_of,
+    enrolment_dates,
+    enrolment_of,
+    enrolments_of,
+    learner_duplicates_of,
+    learner_import_of,
+    learner_of,
+    learners_among,
+    learners_of,
+    organisations_following,
+    share_target,
+    share_targets,
+    signup_link_of,
+    signup_links_of,
 )
 from tremplin.organisations.services import (
     ImportNotReady,
@@ -30,26 +39,18 @@ from tremplin.organisations.services import (
     learner_enrol,
     learner_import_confirm,
     learner_import_prepare,
-    learner_merge,
+    learner_pins_reset,
     learner_share,
     signup_link_create,
 )
 
 from . import cards as card_store
-from .access import organisation_staff_required
+from .decorators import trainer_required
 from .forms_learners import EnrolForm, ImportForm, ReprintForm, ShareForm, SignupLinkForm
 
 PREVIEW_ROWS = 20
 ERRORS_SHOWN = 200
 REPRINT_CHOICES = 200
-
-
-def _learners(request, org: Organisation):
-    return learners_visible_to(user=request.user, organisation=org).filter(is_active=True)
-
-
-def _learner_or_404(request, org: Organisation, pk):
-    return get_object_or_404(_learners(request, org), pk=pk)
 
 
 def _learner_page_url(pk) -> str:
@@ -65,65 +66,64 @@ def _learner_page_url(pk) -> str:
 # --- List and export ---------------------------------------------------------------------------------------
 
 
-@organisation_staff_required
+@trainer_required
 @require_GET
-def learner_list(request, org):
-    query = request.GET.get("q", "").strip()[:100]
-    learners = _learners(request, org)
+def learner_list(request, scope):
+    org = scope.organisation
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    learners = learners_of(scope=scope)
     if query:
         learners = learners.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query)
                                    | Q(username__icontains=query.replace("-", "").upper()))
     page = Paginator(learners.order_by("first_name", "last_name", "username"), 50).get_page(request.GET.get("page"))
-    dates = dict(Enrolment.objects.filter(organisation=org, learner__in=[u.pk for u in page])
-                 .values_list("learner_id", "created_at"))
+    dates = enrolment_dates(scope=scope, learner_ids=[u.pk for u in page])
     rows = [{"user": u, "enrolled_at": dates.get(u.pk), "page_url": _learner_page_url(u.pk)} for u in page]
-    audit_log(actor=request.user, action="learners.list", target_type="organisation", target_id=org.pk,
-              organisation_id=org.pk, detail={"page": page.number, "q": query})
+    access_record(scope=scope, action="learners.list", target_type="organisation", target_id=org.pk,
+                  detail={"page": page.number, "q": query})
     return render(request, "trainer/learners/list.html", {
         "org": org, "page": page, "rows": rows, "query": query,
         "pending_count": len(card_store.pending(request, org)["ids"]),
     })
 
 
-@organisation_staff_required
+@trainer_required
 @require_GET
-def learner_export(request, org):
+def learner_export(request, scope):
+    org = scope.organisation
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="apprenants.csv"'
     response.write("\ufeff")  # Excel needs the BOM to read UTF-8
     writer = csv_writer(response)  # every cell safe from formula injection
     writer.writerow([_("Prénom"), _("Nom"), _("Année de naissance"), _("Code"), _("Inscrit le")])
-    rows = (Enrolment.objects.filter(organisation=org, learner__is_active=True)
-            .select_related("learner").order_by("learner__first_name"))
+    rows = enrolments_of(scope=scope)
     count = 0
     for enrolment in rows.iterator(chunk_size=2000):
         u = enrolment.learner
         writer.writerow([u.first_name, u.last_name, u.birth_year or "", u.login_code_display,
                          timezone.localtime(enrolment.created_at).strftime("%d/%m/%Y")])
         count += 1
-    audit_log(actor=request.user, action="learners.export", target_type="organisation", target_id=org.pk,
-              organisation_id=org.pk, detail={"count": count})
+    access_record(scope=scope, action="learners.export", target_type="organisation", target_id=org.pk,
+                  detail={"count": count})
     return response
 
 
 # --- One learner -------------------------------------------------------------------------------------------
 
 
-@organisation_staff_required
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def learner_enrol_view(request, org):
+def learner_enrol_view(request, scope):
+    org = scope.organisation
     form = EnrolForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = learner_duplicates_in(organisation=org, first_name=data["first_name"],
+        duplicates = learner_duplicates_of(scope=scope, first_name=data["first_name"],
                                            last_name=data["last_name"], birth_year=data["birth_year"])
         if not duplicates or data["confirm_duplicate"]:
             new = learner_enrol(organisation=org, created_by=request.user, first_name=data["first_name"],
                                 last_name=data["last_name"], birth_year=data["birth_year"], phone=data["phone"],
                                 contact_email=data["email"])
-            audit_log(actor=request.user, action="learner.enrol", target_type="learner", target_id=new.user.pk,
-                      organisation_id=org.pk)
             card_store.pending_add(request, org, ids=[str(new.user.pk)], pins={str(new.user.pk): new.pin})
             return render(request, "trainer/learners/enrolled.html", {
                 "org": org, "learner": new.user, "pin": new.pin,
@@ -134,30 +134,27 @@ def learner_enrol_view(request, org):
                   status=400 if form.errors else 200)
 
 
-@organisation_staff_required
+@trainer_required
 @require_GET
-def learner_account(request, org, pk):
-    learner = _learner_or_404(request, org, pk)
-    enrolment = Enrolment.objects.filter(organisation=org, learner=learner).first()
-    query = request.GET.get("structure", "").strip()[:100]
-    share_candidates = (organisations_to_share_with(organisation=org, learner=learner, name=query)[:10]
-                        if len(query) >= 2 else [])
-    audit_log(actor=request.user, action="learner.view", target_type="learner", target_id=learner.pk,
-              organisation_id=org.pk, detail={"screen": "account"})
+def learner_account(request, pk, scope):
+    learner = found_or_404(learner_of(scope=scope, learner_id=pk))
+    query = request.GET.get("structure", "").replace("\x00", "").strip()[:100]
+    share_candidates = share_targets(scope=scope, learner=learner, name=query)[:10] if len(query) >= 2 else []
+    access_record(scope=scope, action="learner.view", target_type="learner", target_id=learner.pk,
+                  detail={"screen": "account"})
     return render(request, "trainer/learners/account.html", {
-        "org": org, "learner": learner, "enrolment": enrolment, "query": query,
-        "share_candidates": share_candidates, "page_url": _learner_page_url(learner.pk),
-        "shared_with": Organisation.objects.filter(enrolments__learner=learner).exclude(pk=org.pk),
+        "org": scope.organisation, "learner": learner, "enrolment": enrolment_of(scope=scope, learner=learner),
+        "query": query, "share_candidates": share_candidates, "page_url": _learner_page_url(learner.pk),
+        "shared_with": organisations_following(scope=scope, learner=learner),
     })
 
 
-@organisation_staff_required
+@trainer_required
 @require_POST
-def learner_pin_reset_view(request, org, pk):
-    learner = _learner_or_404(request, org, pk)
-    pins = learner_pins_issue(learners=[learner], renew_card=True)
-    audit_log(actor=request.user, action="learner.pin_reset", target_type="learner", target_id=learner.pk,
-              organisation_id=org.pk)
+def learner_pin_reset_view(request, pk, scope):
+    org = scope.organisation
+    learner = found_or_404(learner_of(scope=scope, learner_id=pk))
+    pins = learner_pins_reset(organisation=org, learners=[learner], actor=request.user)
     card_store.pending_add(request, org, ids=[str(learner.pk)], pins=pins)
     learner.refresh_from_db()
     return render(request, "trainer/learners/enrolled.html", {
@@ -166,15 +163,13 @@ def learner_pin_reset_view(request, org, pk):
     })
 
 
-@organisation_staff_required
+@trainer_required
 @require_POST
-def learner_share_view(request, org, pk):
-    learner = _learner_or_404(request, org, pk)
+def learner_share_view(request, pk, scope):
+    org = scope.organisation
+    learner = found_or_404(learner_of(scope=scope, learner_id=pk))
     form = ShareForm(request.POST)
-    raw = _uuids([request.POST.get("organisation", "")])
-    target = Organisation.objects.filter(pk=raw[0]).first() if raw else None
-    if target is None:
-        raise Http404
+    target = found_or_404(share_target(scope=scope, learner=learner, organisation_id=request.POST.get("organisation")))
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("consent", [])))
         return redirect(reverse("trainer:learner_account", args=[learner.pk]))
@@ -192,9 +187,10 @@ def learner_share_view(request, org, pk):
 # --- Cards -------------------------------------------------------------------------------------------------
 
 
-@organisation_staff_required
+@trainer_required
 @require_GET
-def cards(request, org):
+def cards(request, scope):
+    org = scope.organisation
     state = card_store.pending(request, org)
     return render(request, "trainer/learners/cards.html", {
         "org": org, "count": len(state["ids"]), "batches": card_store.batches(state["ids"]),
@@ -202,10 +198,11 @@ def cards(request, org):
     })
 
 
-@organisation_staff_required
+@trainer_required
 @require_GET
-def cards_pdf(request, org):
+def cards_pdf(request, scope):
     """The PDF of cards waiting to be printed: one batch (``?lot=2``) or one learner (``?apprenant=<id>``)."""
+    org = scope.organisation
     ids = card_store.pending(request, org)["ids"]
     one = request.GET.get("apprenant")
     if one:
@@ -218,41 +215,40 @@ def cards_pdf(request, org):
         ids = ids[(batch - 1) * card_store.CARDS_PER_PDF:batch * card_store.CARDS_PER_PDF]
     if not ids:
         raise Http404
-    with transaction.atomic():
-        card_list = card_store.cards_for(request, org, ids)
+    card_list = card_store.cards_for(request, org, ids)
     if not card_list:
         raise Http404
-    audit_log(actor=request.user, action="learners.cards_print", target_type="organisation", target_id=org.pk,
-              organisation_id=org.pk, detail={"count": len(card_list)})
+    access_record(scope=scope, action="learners.cards_print", target_type="organisation", target_id=org.pk,
+                  detail={"count": len(card_list)})
     return pdf_response(card_store.cards_pdf(card_list, request), "cartes-tremplin.pdf")
 
 
-@organisation_staff_required
+@trainer_required
 @require_POST
-def cards_forget(request, org):
+def cards_forget(request, scope):
+    org = scope.organisation
     card_store.pending_clear(request, org)
     messages.success(request, _("C'est noté : les codes secrets ne sont plus gardés."))
     return redirect("trainer:learners")
 
 
-@organisation_staff_required
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def cards_reprint(request, org):
+def cards_reprint(request, scope):
+    org = scope.organisation
     """New cards for learners already enrolled: their PIN changes (it is stored hashed, so it cannot be reprinted)."""
-    query = request.GET.get("q", "").strip()[:100]
-    learners = _learners(request, org).order_by("first_name", "last_name")
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    learners = learners_of(scope=scope)
     if query:
         learners = learners.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
     choices = [(str(u.pk), f"{u.display_name} ({u.login_code_display})") for u in learners[:REPRINT_CHOICES]]
     form = ReprintForm(request.POST or None, choices=choices)
     if request.method == "POST":
         # Choices were built from the search: re-read the posted ids, scoped to this organisation.
-        chosen = list(_learners(request, org).filter(pk__in=_uuids(request.POST.getlist("learners"))))
+        chosen = learners_among(scope=scope, learner_ids=request.POST.getlist("learners")[:REPRINT_CHOICES])
         form.fields["learners"].choices = [(str(u.pk), u.display_name) for u in chosen] or choices
         if form.is_valid() and chosen:
-            pins = learner_pins_issue(learners=chosen, renew_card=True)
-            audit_log(actor=request.user, action="learner.pin_reset", target_type="organisation", target_id=org.pk,
-                      organisation_id=org.pk, detail={"count": len(chosen), "learners": list(pins)})
+            pins = learner_pins_reset(organisation=org, learners=chosen, actor=request.user)
             card_store.pending_add(request, org, ids=list(pins), pins=pins)
             messages.success(request, _("Nouveaux codes secrets créés. Imprimez les cartes maintenant."))
             return redirect("trainer:cards")
@@ -261,24 +257,13 @@ def cards_reprint(request, org):
                   status=400 if form.errors else 200)
 
 
-def _uuids(values: list[str]) -> list[str]:
-    import uuid
-
-    out = []
-    for value in values[:REPRINT_CHOICES]:
-        try:
-            out.append(str(uuid.UUID(value)))
-        except ValueError:
-            continue
-    return out
-
-
 # --- Import ------------------------------------------------------------------------------------------------
 
 
-@organisation_staff_required
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request, org):
+def import_upload(request, scope):
+    org = scope.organisation
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -293,10 +278,11 @@ def import_upload(request, org):
                   status=400 if form.errors else 200)
 
 
-@organisation_staff_required
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def import_preview(request, org, pk):
-    learner_import = get_object_or_404(LearnerImport, pk=pk, organisation=org, created_by=request.user)
+def import_preview(request, pk, scope):
+    org = scope.organisation
+    learner_import = found_or_404(learner_import_of(scope=scope, import_id=pk))
     if request.method == "POST":
         try:
             users = learner_import_confirm(learner_import=learner_import, actor=request.user)
@@ -318,63 +304,56 @@ def import_preview(request, org, pk):
 # --- Duplicates --------------------------------------------------------------------------------------------
 
 
-@organisation_staff_required
+@trainer_required
 @require_GET
-def duplicates(request, org):
+def duplicates(request, scope):
     return render(request, "trainer/learners/duplicates.html", {
-        "org": org, "groups": duplicate_groups_in(organisation=org)[:100],
+        "org": scope.organisation, "groups": duplicate_groups_of(scope=scope)[:100],
     })
 
 
-@organisation_staff_required
+@trainer_required
 @require_POST
-def duplicates_merge(request, org):
-    kept = _learner_or_404(request, org, _one_uuid(request.POST.get("kept")))
-    others = [_learner_or_404(request, org, pk) for pk in _uuids(request.POST.getlist("duplicates"))]
+def duplicates_merge(request, scope):
+    kept = found_or_404(learner_of(scope=scope, learner_id=request.POST.get("kept")))
+    wanted = parse_ids(request.POST.getlist("duplicates"), limit=100)
+    others = learners_among(scope=scope, learner_ids=wanted)
+    if len(others) != len(wanted):  # a forged or foreign id: refuse the whole merge
+        raise Http404
     others = [u for u in others if u.pk != kept.pk]
     if not others:
         messages.error(request, _("Cochez au moins une personne à fusionner avec celle que vous gardez."))
         return redirect("trainer:duplicates")
-    from tremplin.progress.services import progress_rebuild
-
-    with transaction.atomic():
-        for duplicate in others:
-            learner_merge(organisation=org, kept=kept, duplicate=duplicate, actor=request.user)
-        progress_rebuild(learner=kept)
+    coaching_services.duplicates_merge(organisation=scope.organisation, kept=kept, duplicates=others, actor=request.user)
     messages.success(request, _("Fusion faite : tout est regroupé sur le compte de %(name)s (code %(code)s).")
                      % {"name": kept.display_name, "code": kept.login_code_display})
     return redirect("trainer:duplicates")
 
 
-def _one_uuid(value) -> str:
-    found = _uuids([value or ""])
-    if not found:
-        raise Http404
-    return found[0]
-
-
 # --- Sign-up links for a workshop room ---------------------------------------------------------------------
 
 
-@organisation_staff_required
+@trainer_required
 @require_http_methods(["GET", "POST"])
-def signup_links(request, org):
+def signup_links(request, scope):
+    org = scope.organisation
     form = SignupLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         link = signup_link_create(organisation=org, created_by=request.user, label=form.cleaned_data["label"],
                                   hours=form.cleaned_data["hours"])
         return redirect("trainer:signup_link", pk=link.pk)
-    links = SignupLink.objects.filter(organisation=org, expires_at__gt=timezone.now())
+    links = signup_links_of(scope=scope)
     return render(request, "trainer/learners/signup_links.html", {"org": org, "form": form, "links": links},
                   status=400 if form.errors else 200)
 
 
-@organisation_staff_required
+@trainer_required
 @require_GET
-def signup_link_detail(request, org, pk):
+def signup_link_detail(request, pk, scope):
     import segno
 
-    link = get_object_or_404(SignupLink, pk=pk, organisation=org)
+    org = scope.organisation
+    link = found_or_404(signup_link_of(scope=scope, link_id=pk))
     url = settings.SITE_URL.rstrip("/") + reverse("join:signup", args=[link.token])
     return render(request, "trainer/learners/signup_link.html", {
         "org": org, "link": link, "url": url, "expired": link.expires_at <= timezone.now(),

@@ -2,16 +2,15 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tremplin.organisations.access import found_or_404, scope_switch
 from tremplin.organisations.enums import MembershipRole
-from tremplin.organisations.models import Invitation, Membership
-from tremplin.organisations.selectors import organisations_of
+from tremplin.organisations.selectors import invitation_of, invitations_of, is_member, members_of, membership_of
 from tremplin.organisations.services import (
     InvitationNotSent,
     LastAdminError,
@@ -21,57 +20,37 @@ from tremplin.organisations.services import (
     organisation_update,
 )
 
-from .access import organisation_staff_required
-from .context import current_organisation_set
-from .decorators import staff_required
+from .decorators import trainer_required
 from .forms_learners import InviteForm, MemberForm, OrganisationForm
 
 
-@staff_required
+@trainer_required(organisation=False)
 @require_POST
-def organisation_switch(request):
-    raw = request.POST.get("organisation", "")
-    org = organisations_of(user=request.user).filter(pk=raw).first() if _is_uuid(raw) else None
-    if org is None:
+def organisation_switch(request, scope):
+    new = scope_switch(request, organisation_id=request.POST.get("organisation"))
+    if new is None:
         raise Http404
-    current_organisation_set(request, org)
-    messages.success(request, _("Vous travaillez maintenant pour : %(name)s.") % {"name": org.name})
+    messages.success(request, _("Vous travaillez maintenant pour : %(name)s.") % {"name": new.organisation.name})
     target = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         target = reverse("trainer:home")
     return redirect(target)
 
 
-def _is_uuid(value) -> bool:
-    import uuid
-
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
-def _is_admin(request, org) -> bool:
-    return Membership.objects.filter(user=request.user, organisation=org, role=MembershipRole.ADMIN).exists()
-
-
-@organisation_staff_required
+@trainer_required
 @require_GET
-def organisation_detail(request, org):
-    is_admin = _is_admin(request, org)
-    members = Membership.objects.filter(organisation=org).select_related("user").order_by("user__first_name")
-    invitations = (Invitation.objects.filter(organisation=org, accepted_at__isnull=True, revoked_at__isnull=True,
-                                             expires_at__gt=timezone.now()) if is_admin else Invitation.objects.none())
+def organisation_detail(request, scope):
     return render(request, "trainer/organisation/detail.html", {
-        "org": org, "is_admin": is_admin, "members": members, "invitations": invitations,
+        "org": scope.organisation, "is_admin": scope.is_admin, "members": members_of(scope=scope),
+        "invitations": invitations_of(scope=scope),
         "invite_form": InviteForm(), "roles": MembershipRole.choices,
     })
 
 
-@organisation_staff_required(admin=True)
+@trainer_required(admin=True)
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request, org):
+def organisation_edit(request, scope):
+    org = scope.organisation
     initial = {"name": org.name, "type": org.type, "siret": org.siret, "address": org.address,
                "commune": org.commune_id}
     form = OrganisationForm(request.POST or None, initial=initial)
@@ -83,14 +62,15 @@ def organisation_edit(request, org):
                   status=400 if form.errors else 200)
 
 
-@organisation_staff_required(admin=True)
+@trainer_required(admin=True)
 @require_POST
-def organisation_invite(request, org):
+def organisation_invite(request, scope):
+    org = scope.organisation
     form = InviteForm(request.POST)
     if not form.is_valid():
         return render(request, "trainer/organisation/invite_error.html", {"form": form}, status=400)
     email = form.cleaned_data["email"].lower()
-    if Membership.objects.filter(organisation=org, user__email=email).exists():
+    if is_member(scope=scope, email=email):
         form.add_error("email", _("Cette personne fait déjà partie de la structure."))
         return render(request, "trainer/organisation/invite_error.html", {"form": form}, status=400)
     try:
@@ -105,19 +85,19 @@ def organisation_invite(request, org):
     return redirect("trainer:organisation")
 
 
-@organisation_staff_required(admin=True)
+@trainer_required(admin=True)
 @require_POST
-def invitation_cancel(request, org, pk):
-    invitation = get_object_or_404(Invitation, pk=pk, organisation=org, accepted_at__isnull=True)
+def invitation_cancel(request, pk, scope):
+    invitation = found_or_404(invitation_of(scope=scope, invitation_id=pk))
     invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, _("L'invitation est annulée."))
     return redirect("trainer:organisation")
 
 
-@organisation_staff_required(admin=True)
+@trainer_required(admin=True)
 @require_POST
-def member_update(request, org, user_id):
-    membership = get_object_or_404(Membership.objects.select_related("user"), organisation=org, user_id=user_id)
+def member_update(request, user_id, scope):
+    membership = found_or_404(membership_of(scope=scope, user_id=user_id))
     remove = request.POST.get("action") == "remove"
     form = MemberForm(request.POST)
     if not remove and not form.is_valid():

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tremplin.accounts.models import User
+from tremplin.organisations.access import scope_switch
 from tremplin.organisations.services import (
     SignupClosed,
     invitation_accept,
@@ -15,7 +16,6 @@ from tremplin.organisations.services import (
     signup_link_use,
 )
 
-from .context import current_organisation_set
 from .forms_learners import AcceptInvitationForm, SelfSignupForm
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -36,7 +36,7 @@ def invitation(request, token):
                           {"invite": invite, "sign_in_url": next_url, "other_account": signed_in is not None})
         if request.method == "POST":
             invitation_accept(invitation=invite, user=existing)
-            current_organisation_set(request, invite.organisation)
+            scope_switch(request, organisation_id=invite.organisation_id)
             return redirect("trainer:home")
         return render(request, "accounts/signup/invitation_join.html", {"invite": invite})
     form = AcceptInvitationForm(request.POST or None)
@@ -47,7 +47,7 @@ def invitation(request, token):
             logout(request)
         user.backend = BACKEND
         login(request, user)
-        current_organisation_set(request, invite.organisation)
+        scope_switch(request, organisation_id=invite.organisation_id)
         return redirect("trainer:home")
     return render(request, "accounts/signup/invitation_accept.html", {"invite": invite, "form": form},
                   status=400 if form.errors else 200)

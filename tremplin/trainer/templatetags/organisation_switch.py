@@ -2,9 +2,7 @@
 
 from django import template
 
-from tremplin.organisations.selectors import organisations_of
-
-from ..context import current_organisation
+from tremplin.organisations.access import organisations_of, scope_of_request
 
 register = template.Library()
 
@@ -14,6 +12,7 @@ def organisation_switch(context):
     request = context.get("request")
     if request is None or not request.user.is_authenticated or request.user.is_learner:
         return {"organisations": [], "current": None, "next": ""}
-    return {"organisations": list(organisations_of(user=request.user).order_by("name")),
-            "current": current_organisation(request), "next": request.get_full_path(),
+    scope = scope_of_request(request)
+    return {"organisations": list(organisations_of(user=request.user)),
+            "current": scope.organisation if scope else None, "next": request.get_full_path(),
             "csrf_token": context.get("csrf_token")}
