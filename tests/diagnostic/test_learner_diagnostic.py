@@ -110,6 +110,28 @@ def test_an_empty_or_forged_answer_is_a_400_with_a_clear_message(learner_client,
     assert DiagnosticAnswer.objects.count() == 0
 
 
+def test_a_replay_with_an_unreadable_answer_keeps_the_first_answer_without_an_error(learner_client, bank):
+    session = start(learner_client)
+    version = next_version_for(session)
+    url = f"/apprendre/positionnement/{session.pk}/"
+    learner_client.post(url, right_form(version, True))
+    replay = learner_client.post(url, {"item": version.item.slug, "version": version.version, "action": "answer",
+                                       "choice": "99"}, follow=True)
+    assert replay.status_code == 200
+    assert "Votre première réponse est gardée" in page_text(replay)
+    assert DiagnosticAnswer.objects.get(session=session).correct is True
+
+
+def test_a_typed_answer_with_a_nul_byte_is_read_without_it(learner, bank):
+    from tremplin.diagnostic.models import DiagnosticItemVersion
+    from tremplin.diagnostic.services import answer_submit, session_start
+
+    version = DiagnosticItemVersion.objects.filter(kind="text", item__is_active=True).first()
+    session = session_start(learner=learner)
+    answer, created = answer_submit(session=session, version=version, raw={"text": "ab\x00c "})
+    assert created and answer.response == {"text": "abc"}
+
+
 def test_abandoning_and_coming_back_days_later_resumes_the_same_session(learner_client, learner, bank):
     session = start(learner_client)
     for _ in range(3):

@@ -165,3 +165,54 @@ def test_progress_rebuilt_from_events_equals_live_progress(content, learner_clie
         live.status, live.furthest_position, live.answers)
     assert rebuilt.answers["q-appuyer"] == {"first": False, "last": True}
     assert LearningEvent.objects.filter(verb=Verb.ANSWERED).count() == 2
+
+
+def test_finishing_the_last_step_without_the_others_gives_no_completion_and_no_attestation(
+        content, learner_client, learner):
+    response = post_next(learner_client, 10)
+    assert response.status_code == 302
+    assert response["Location"] == step_url(1)
+    progress = ModuleProgress.objects.get(learner=learner, module__slug=MODULE)
+    assert progress.status != ProgressStatus.COMPLETED
+    assert not LearningEvent.objects.filter(learner=learner, verb=Verb.COMPLETED).exists()
+    page = page_text(learner_client.get(response["Location"]))
+    assert "Il vous reste cette étape à faire avant de terminer le module." in page
+    assert learner_client.get(reverse("learner:module_complete", args=[MODULE])).status_code == 302
+    assert learner_client.get(reverse("learner:attestation", args=[MODULE])).status_code == 302
+
+
+def test_a_question_passed_without_an_answer_must_be_answered_before_the_module_ends(
+        content, learner_client, learner):
+    for number in range(1, 7):
+        post_next(learner_client, number)
+    post_next(learner_client, 7)  # « Suivant » forged on a question never answered
+    for number in (8, 9, 10):
+        answer(learner_client, number, {"choice": "0"} if number == 8 else
+               {"choice": ["0", "1"]} if number == 9 else {"rank_0": "1", "rank_1": "2", "rank_2": "3"})
+        response = post_next(learner_client, number)
+    assert response["Location"] == step_url(7)
+    assert not ModuleProgress.objects.get(learner=learner).is_completed
+
+    answer(learner_client, 7, {"choice": "2"})  # wrong still counts as answered
+    response = post_next(learner_client, 10)
+    assert response["Location"] == reverse("learner:module_complete", args=[MODULE])
+    progress = ModuleProgress.objects.get(learner=learner)
+    assert progress.is_completed
+    assert progress.score == 0.75
+
+
+def test_a_forged_finish_on_a_module_already_completed_keeps_it_completed(content, learner_client, learner):
+    for number in range(1, 11):
+        if number == 7:
+            answer(learner_client, 7, {"choice": "0"})
+        elif number == 8:
+            answer(learner_client, 8, {"choice": "0"})
+        elif number == 9:
+            answer(learner_client, 9, {"choice": ["0", "1"]})
+        elif number == 10:
+            answer(learner_client, 10, {"rank_0": "1", "rank_1": "2", "rank_2": "3"})
+        response = post_next(learner_client, number)
+    assert response["Location"] == reverse("learner:module_complete", args=[MODULE])
+    again = post_next(learner_client, 10)
+    assert again["Location"] == reverse("learner:module_complete", args=[MODULE])
+    assert ModuleProgress.objects.get(learner=learner).is_completed

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tremplin.accounts.models import User
 from tremplin.audit.services import audit_log
+from tremplin.catalog.answers import read_response
 from tremplin.catalog.content_files import ContentError
 from tremplin.progress.enums import ObjectType, Verb
 from tremplin.progress.services import event_record
@@ -143,6 +146,18 @@ def answer_record(*, session: DiagnosticSession, version: DiagnosticItemVersion,
                      object_id=f"diagnostic/{version.item.slug}", module=None, success=correct,
                      response={"version": version.version, **response})
     return answer, True
+
+
+def answer_submit(*, session: DiagnosticSession, version: DiagnosticItemVersion, raw: Mapping[str, Any],
+                  entered_by: User | None = None) -> tuple[DiagnosticAnswer, bool]:
+    """Read the learner's raw answer to ``version`` (the version shown; ``action=skip`` is « Je ne
+    sais pas ») and record it. An item already answered keeps its first answer (``False``), whatever
+    ``raw`` holds. Raises ``InvalidAnswer`` (nothing recorded)."""
+    existing = DiagnosticAnswer.objects.filter(session=session, item_id=version.item_id).first()
+    if existing is not None:
+        return existing, False
+    response = read_response(version.kind, len(version.data.get("choices") or []), raw, skippable=True)
+    return answer_record(session=session, version=version, response=response, entered_by=entered_by)
 
 
 def _answers_for_engine(session: DiagnosticSession) -> list[tuple[engine.Item, bool]]:

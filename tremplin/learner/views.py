@@ -1,24 +1,26 @@
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tremplin.catalog.models import ModuleAsset, Track
 from tremplin.catalog.selectors import module_active, modules_of, steps_of, tracks_for_learners
 from tremplin.lib.pdf import pdf_response, render_pdf
-from tremplin.progress.enums import ObjectType, ProgressStatus, Verb
+from tremplin.progress.enums import ProgressStatus
+from tremplin.progress.quiz import InvalidAnswer, display_order, event_id_parse
 from tremplin.progress.selectors import module_to_resume, progress_by_module, progress_of
-from tremplin.progress.services import EventConflict, event_record
+from tremplin.progress.services import EventConflict, step_advance, step_answer
 
 from .decorators import learner_required
 from .home_assignments import assignments_for_home
 from .home_diagnostic import diagnostic_for_home
-from .quiz import InvalidAnswer, display_order, read_answer
 
 
 def _module_or_404(slug: str):
@@ -107,43 +109,32 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "learner/step.html", _step_context(request, module, steps, index))
 
-    try:
-        event_id = uuid.UUID(request.POST.get("event_id", ""))
-    except ValueError:
+    event_id = event_id_parse(request.POST.get("event_id"))
+    if event_id is None:
         return render(request, "learner/step.html", _step_context(
             request, module, steps, index, form_error=_expired()), status=400)
-
-    object_id = f"{module.slug}/{current.slug}"
     try:
         if request.POST.get("action") == "answer" and current.is_question:
             try:
-                answer = read_answer(current, request.POST)
+                graded = step_answer(learner=request.user, step=current, raw=request.POST, event_id=event_id)
             except InvalidAnswer as exc:
                 return render(request, "learner/step.html", _step_context(
                     request, module, steps, index, form_error=str(exc)), status=400)
-            event_record(learner=request.user, event_id=event_id, verb=Verb.ANSWERED,
-                         object_type=ObjectType.QUESTION, object_id=object_id, module=module,
-                         success=answer.correct, response={"choices": answer.response})
             return render(request, "learner/step.html", _step_context(
-                request, module, steps, index, answered=True, correct=answer.correct,
-                picked=answer.response))
+                request, module, steps, index, answered=True, correct=graded.correct, picked=graded.picked))
         # "Suivant": the learner has seen this step.
-        event_record(learner=request.user, event_id=event_id, verb=Verb.EXPERIENCED,
-                     object_type=ObjectType.QUESTION if current.is_question else ObjectType.STEP,
-                     object_id=object_id, module=module)
-        if index + 1 < len(steps):
-            return redirect("learner:step", slug=module.slug, number=number + 1)
-        event_record(learner=request.user, event_id=uuid.uuid5(event_id, "completed"), verb=Verb.COMPLETED,
-                     object_type=ObjectType.MODULE, object_id=module.slug, module=module)
-        return redirect("learner:module_complete", slug=module.slug)
+        advance = step_advance(learner=request.user, step=current, event_id=event_id)
     except EventConflict:
         return render(request, "learner/step.html", _step_context(
             request, module, steps, index, form_error=_expired()), status=400)
+    if advance.completed:
+        return redirect("learner:module_complete", slug=module.slug)
+    if advance.not_done:
+        messages.info(request, _("Il vous reste cette étape à faire avant de terminer le module."))
+    return redirect("learner:step", slug=module.slug, number=advance.next_number)
 
 
 def _expired() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Ce formulaire n'est plus valable. Rien n'est perdu : appuyez à nouveau sur le bouton.")
 
 

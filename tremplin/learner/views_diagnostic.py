@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tremplin.catalog.answers import InvalidAnswer
 from tremplin.diagnostic import engine
 from tremplin.diagnostic.models import DiagnosticImage
-from tremplin.diagnostic.scoring import InvalidAnswer, display_order, read_response
+from tremplin.diagnostic.scoring import display_order
 from tremplin.diagnostic.selectors import (
     completed_sessions_of,
     framework_release,
@@ -27,7 +28,7 @@ from tremplin.diagnostic.selectors import (
     session_of,
     version_shown,
 )
-from tremplin.diagnostic.services import answer_record, session_complete, session_profile_save, session_start
+from tremplin.diagnostic.services import answer_submit, session_complete, session_profile_save, session_start
 from tremplin.lib.pdf import pdf_response, render_pdf
 from tremplin.organisations.models import Organisation
 
@@ -102,15 +103,13 @@ def diagnostic_question(request: HttpRequest, session_id) -> HttpResponse:
         if shown is None or not shown.item.is_active:
             messages.info(request, _("Cette question a changé. Voici la question à laquelle répondre maintenant."))
             return redirect("learner:diagnostic_question", session_id=session.pk)
-        if session.answers.filter(item_id=shown.item_id).exists():
-            messages.info(request, _("Vous avez déjà répondu à cette question. Votre première réponse est gardée."))
-            return redirect("learner:diagnostic_question", session_id=session.pk)
         try:
-            response = read_response(shown.kind, shown.data, request.POST)
+            _answer, created = answer_submit(session=session, version=shown, raw=request.POST)
         except InvalidAnswer as exc:
             return render(request, "learner/diagnostic/question.html", question_context(
                 shown, number=session.answers.count() + 1, error=str(exc)), status=400)
-        answer_record(session=session, version=shown, response=response)
+        if not created:
+            messages.info(request, _("Vous avez déjà répondu à cette question. Votre première réponse est gardée."))
         return redirect("learner:diagnostic_question", session_id=session.pk)
     version = next_version_for(session)
     if version is None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tremplin.accounts.models import User
 from tremplin.catalog.enums import QUESTION_KINDS
-from tremplin.catalog.models import Module
+from tremplin.catalog.models import Module, Step
 
 from .enums import ObjectType, ProgressStatus, Verb
 from .models import LearningEvent, ModuleProgress
+from .quiz import Graded, completion_event_id, first_not_done, step_answer_read, step_object_id
 
 
 class EventConflict(Exception):
@@ -115,3 +119,64 @@ def progress_rebuild(*, learner: User | None = None) -> int:
         _apply(built[key], event, *layouts[event.module_id])
     ModuleProgress.objects.bulk_create(built.values(), batch_size=1000)
     return len(built)
+
+
+@transaction.atomic
+def step_answer(*, learner: User, step: Step, raw: Mapping[str, Any], event_id: uuid.UUID | str) -> Graded:
+    """Grade the learner's raw answer to a quiz step and record it (once per ``event_id``).
+
+    Raises ``InvalidAnswer`` (nothing recorded) or ``EventConflict``.
+    """
+    graded = step_answer_read(step, raw)
+    event_record(learner=learner, event_id=event_id, verb=Verb.ANSWERED, object_type=ObjectType.QUESTION,
+                 object_id=step_object_id(step), module=step.module, success=graded.correct,
+                 response={"choices": graded.picked})
+    return graded
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Where « Suivant » leads. ``next_number`` is 1-based among the module's active steps."""
+
+    completed: bool = False
+    next_number: int | None = None
+    # The module can't be completed yet: next_number is the first step not done.
+    not_done: bool = False
+
+
+def _done_slugs(learner: User, module: Module) -> tuple[set[str], set[str]]:
+    seen: set[str] = set()
+    answered: set[str] = set()
+    prefix = f"{module.slug}/"
+    rows = LearningEvent.objects.filter(learner=learner, module=module, object_id__startswith=prefix,
+                                        verb__in=[Verb.EXPERIENCED, Verb.ANSWERED]).values_list("verb", "object_id")
+    for verb, object_id in rows:
+        (seen if verb == Verb.EXPERIENCED else answered).add(object_id[len(prefix):])
+    return seen, answered
+
+
+@transaction.atomic
+def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str) -> Advance:
+    """« Suivant » on ``step``: the learner has seen it. On the last step, complete the module when
+    every step is done (see ``quiz.first_not_done``); otherwise say which step to do first.
+
+    Replaying the same ``event_id`` stores nothing new. Raises ``EventConflict``.
+    """
+    event_id = uuid.UUID(str(event_id))
+    module = step.module
+    steps = list(module.steps.filter(is_active=True).order_by("position"))
+    index = next((i for i, s in enumerate(steps) if s.pk == step.pk), None)
+    if index is None:
+        raise ValueError(f"{step} is not an active step of its module")
+    event_record(learner=learner, event_id=event_id, verb=Verb.EXPERIENCED,
+                 object_type=ObjectType.QUESTION if step.is_question else ObjectType.STEP,
+                 object_id=step_object_id(step), module=module)
+    if index + 1 < len(steps):
+        return Advance(next_number=index + 2)
+    seen, answered = _done_slugs(learner, module)
+    missing = first_not_done(steps, seen=seen, answered=answered)
+    if missing is not None:
+        return Advance(next_number=missing + 1, not_done=True)
+    event_record(learner=learner, event_id=completion_event_id(event_id), verb=Verb.COMPLETED,
+                 object_type=ObjectType.MODULE, object_id=module.slug, module=module)
+    return Advance(completed=True)
