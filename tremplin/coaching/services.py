@@ -265,7 +265,7 @@ def accompaniment_record(*, organisation: Organisation, mediateur: User, data: A
 def duplicates_merge(*, organisation: Organisation, kept: User, duplicates: list[User], actor: User) -> None:
     """Fold several duplicates into ``kept`` (each with its audit entry), then rebuild kept's progress.
 
-    Lives here, above ``progress``, because the merge rewrites rows of every app below (ADR 0007)."""
+    Lives here, above ``progress``, because the merge rewrites rows of every app below (ADR 0008)."""
     from tremplin.organisations.services import learner_merge
     from tremplin.progress.services import progress_rebuild
 

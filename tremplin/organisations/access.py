@@ -4,7 +4,7 @@ A **scope** says who the user is, what they act for and their role there. Today 
 for one organisation at a time (chosen in the navigation, remembered in the session); territories,
 the network and funders will be more kinds of scope, resolved here and nowhere else.
 
-Rules (ADR 0007):
+Rules (ADR 0008):
 
 - a scope is resolved from the database on every request: a membership removed a second ago gives no
   scope on the next request;

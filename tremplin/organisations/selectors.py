@@ -173,3 +173,8 @@ def commune_lookup(*, text: str) -> list[Commune]:
             candidates = [c for c in qs.filter(department__code__startswith=postcode[:2])[:3000]]
         candidates = [c for c in candidates if postcode in (c.postcodes or [])]
     return candidates
+
+
+def organisations_following_learner(*, learner: User, limit: int = 3) -> list[Organisation]:
+    """For the learner's own screens: the structures that follow them (who can help)."""
+    return list(Organisation.objects.filter(enrolments__learner=learner).order_by("name")[:limit])

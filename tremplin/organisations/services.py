@@ -236,7 +236,7 @@ def learner_import_confirm(*, learner_import: LearnerImport, actor: User) -> lis
 
 @transaction.atomic
 def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, actor: User) -> dict[str, int]:
-    """Fold ``duplicate`` into ``kept``, both followed by ``organisation`` (ADR 0007).
+    """Fold ``duplicate`` into ``kept``, both followed by ``organisation`` (ADR 0008).
 
     The organisation's own rows about the duplicate (its enrolment, groups, attendance, assignments,
     notes, records) move to ``kept``. Rows of any other organisation are never moved or rewritten.

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from tremplin.accounts.models import User
+from tremplin.accounts.selectors import user_by_email
 from tremplin.organisations.access import scope_switch
 from tremplin.organisations.services import (
     SignupClosed,
@@ -27,7 +27,7 @@ def invitation(request, token):
     invite = invitation_by_token(token=token)
     if invite is None:
         return render(request, "accounts/signup/invitation_invalid.html", status=404)
-    existing = User.objects.filter(email=invite.email).first()
+    existing = user_by_email(email=invite.email)
     signed_in = request.user if request.user.is_authenticated else None
     if existing is not None:
         if signed_in is None or signed_in.pk != existing.pk:
