@@ -250,3 +250,26 @@ def test_one_id_parser_accepts_uuids_and_nothing_else():
     assert parse_id(pk) == pk and parse_id(str(pk)) == pk and parse_id(str(pk).upper()) == pk
     for forged in FORGED[:-3] + [None, 42, [str(pk)], b"x"]:
         assert parse_id(forged) is None
+
+
+def test_a_trainer_removed_from_an_organisation_loses_access_on_the_next_request(world, client):
+    from django.urls import reverse
+
+    a = world.a
+    client.force_login(a.trainer)
+    assert a.learner.first_name in client.get(reverse("trainer:learners")).content.decode()
+    Membership.objects.filter(user=a.trainer, organisation=a.organisation).delete()
+    response = client.get(reverse("trainer:learners"))
+    assert response.status_code == 403 and a.learner.first_name not in response.content.decode()
+    url = reverse("trainer:followup_learner", args=[a.learner.pk])
+    assert client.get(url).status_code == 403
+
+
+def test_a_trainer_of_two_organisations_sees_the_learners_of_the_one_chosen_only(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.both)
+    client.post(reverse("trainer:organisation_switch"), {"organisation": world.a.organisation.pk})
+    assert client.get(reverse("trainer:diagnostic_learner", args=[world.a.learner.pk])).status_code == 200
+    assert client.get(reverse("trainer:diagnostic_learner", args=[world.b.learner.pk])).status_code == 404
+    assert client.get(reverse("trainer:followup_learner", args=[world.b.learner.pk])).status_code == 404
