@@ -142,6 +142,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tremplin.accounts.views.locked_out"
 AXES_VERBOSE = False
 
+# Uploads (the learner import is the only one). Each file is counted while it arrives and never
+# stored past FILE_UPLOAD_MAX_SIZE (tremplin.lib.uploads): the form then says it is too big, in French.
+# The other fields of a request keep Django's 2.5 MB; past it, the French 400 page explains why.
+FILE_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_SIZE
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "tremplin.lib.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

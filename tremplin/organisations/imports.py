@@ -12,14 +12,22 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+# Caps against spreadsheet bombs (a 1.5 KB .xlsx declaring A1:XFD2000, a shared-strings bomb): every
+# one is checked before the costly step it protects, so a refusal comes within a second.
+MAX_BYTES = 5 * 1024 * 1024  # the file as uploaded (settings.FILE_UPLOAD_MAX_SIZE stops the upload itself)
+MAX_ROWS = 20_000  # lines after the column names; reading stops at the first one past it
+MAX_COLUMNS = 30  # columns read on each line; the ones after are ignored
+MAX_CELLS = 300_000  # cells, and shared strings, of an .xlsx: counted in its XML before openpyxl opens it
+MAX_XLSX_UNCOMPRESSED = 20 * 1024 * 1024  # an .xlsx is a zip: its parts once unzipped, all together
+MAX_XLSX_PARTS = 500
 
 _HEADERS = {
     "first_name": {"prenom", "prenoms", "firstname", "first_name"},
@@ -70,6 +78,12 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def _too_many_rows() -> ImportFileError:
+    """Reading stops at the first line past the cap (blank lines count: a row numbered a million is a bomb)."""
+    return ImportFileError(_("Le fichier a trop de lignes (%(max)s au plus).")
+                           % {"max": f"{MAX_ROWS:,}".replace(",", " ")})
+
+
 def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         text = decode(data)
@@ -81,9 +95,9 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
     rows = []
     try:
         for cells in reader:
-            rows.append((reader.line_num, cells))
+            rows.append((reader.line_num, cells[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
-                break
+                raise _too_many_rows()
     except csv.Error as exc:
         raise ImportFileError(_("Le fichier CSV est mal formé (ligne %(line)s).") % {"line": reader.line_num}) from exc
     return rows
@@ -92,19 +106,81 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_parts(data)
+    unreadable = ImportFileError(_("Le fichier Excel ne peut pas être ouvert. Enregistrez-le de nouveau au format "
+                                   ".xlsx, ou en CSV."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on damaged files
+        raise unreadable from exc
+    rows = []
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # never trust the declared dimension: « A1:XFD2000 » costs 32 million cells
+        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            rows.append((number, [_cell_text(v) for v in values]))
+            if len(rows) > MAX_ROWS + 1:
+                raise _too_many_rows()
+    except ImportFileError:
+        raise
+    except Exception as exc:  # a damaged sheet fails while it is read, not when the file is opened
+        raise unreadable from exc
+    finally:
+        workbook.close()
+    return rows
+
+
+# A cell (<c …>) or a shared string (<si>), with or without a namespace prefix (<x:c …>).
+_COUNTED_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?(c|si)[\s/>]")
+_TAG_MAX_LENGTH = 32
+
+
+def _check_xlsx_parts(data: bytes) -> None:
+    """Refuse an .xlsx that would unzip too big or hold too many cells, before openpyxl reads any of it.
+
+    zipfile never gives more bytes than a part's declared size, so the directory's sizes can be trusted.
+    """
+    too_big = ImportFileError(_("Ce fichier Excel est trop gros une fois ouvert (%(cells)s cellules et %(mb)s Mo "
+                                "au plus). Gardez seulement les colonnes utiles, ou enregistrez-le en CSV.")
+                              % {"cells": f"{MAX_CELLS:,}".replace(",", " "),
+                                 "mb": MAX_XLSX_UNCOMPRESSED // (1024 * 1024)})
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise ImportFileError(_("Le fichier Excel ne peut pas être ouvert. Enregistrez-le de nouveau au format "
                                 ".xlsx, ou en CSV.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        rows.append((number, [_cell_text(v) for v in values]))
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
-    return rows
+    if len(parts) > MAX_XLSX_PARTS or sum(part.file_size for part in parts) > MAX_XLSX_UNCOMPRESSED:
+        raise too_big
+    counted = {b"c": 0, b"si": 0}  # cells and shared strings, each capped at MAX_CELLS
+    try:
+        for part in parts:
+            if not part.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(part) as stream:
+                carry, first = b"", True
+                while chunk := stream.read(1024 * 1024):
+                    if first and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\0" in chunk[:64]):
+                        raise too_big  # UTF-16 XML would hide its tags from the count: Excel never writes it
+                    first = False
+                    buffer = carry + chunk
+                    cut = max(0, len(buffer) - _TAG_MAX_LENGTH)  # a tag starting after it is counted next time
+                    for match in _COUNTED_TAG.finditer(buffer):
+                        if match.start() < cut:
+                            counted[match.group(1)] += 1
+                    carry = buffer[cut:]
+                    if max(counted.values()) > MAX_CELLS:
+                        raise too_big
+                for match in _COUNTED_TAG.finditer(carry):
+                    counted[match.group(1)] += 1
+            if max(counted.values()) > MAX_CELLS:
+                raise too_big
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, ValueError, OSError,
+            EOFError) as exc:  # a damaged, encrypted or oddly compressed part
+        raise ImportFileError(_("Le fichier Excel ne peut pas être ouvert. Enregistrez-le de nouveau au format "
+                                ".xlsx, ou en CSV.")) from exc
 
 
 def _cell_text(value) -> str:
@@ -162,7 +238,7 @@ def parse_learner_file(data: bytes, filename: str = "", *, this_year: int | None
                                 "Colonnes possibles : Prénom, Nom, Année de naissance, Téléphone, E-mail."))
     body = raw_rows[1:]
     if len(body) > MAX_ROWS:
-        raise ImportFileError(_("Le fichier a trop de lignes (%(max)s au plus).") % {"max": f"{MAX_ROWS:,}".replace(",", " ")})
+        raise _too_many_rows()
     if not body:
         raise ImportFileError(_("Le fichier ne contient aucune personne, seulement la ligne des colonnes."))
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from tremplin.organisations import imports
 from tremplin.organisations.enums import MembershipRole, OrganisationType
 from tremplin.organisations.selectors import commune_lookup
 
@@ -47,6 +48,19 @@ class ImportForm(forms.Form):
                                        "(Prénom, Nom, Année de naissance, Téléphone, E-mail). Seul le prénom "
                                        "est obligatoire."),
                            widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}))
+    # Stated on the import screen; the caps themselves live in tremplin.organisations.imports.
+    limits = {"mb": imports.MAX_BYTES // (1024 * 1024), "rows": f"{imports.MAX_ROWS:,}".replace(",", "\u00a0"),
+              "columns": imports.MAX_COLUMNS}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Checked before anything reads the file; past settings.FILE_UPLOAD_MAX_SIZE it was never even stored.
+        if upload.size > imports.MAX_BYTES:
+            raise forms.ValidationError(
+                _("Ce fichier est trop gros (%(size)s Mo) : %(max)s Mo au plus. Gardez seulement les colonnes "
+                  "utiles, ou coupez la liste en plusieurs fichiers.")
+                % {"size": f"{upload.size / (1024 * 1024):.1f}".replace(".", ","), "max": self.limits["mb"]})
+        return upload
 
 
 class ReprintForm(forms.Form):
