@@ -8,7 +8,7 @@ from tremplin.accounts.codes import CODE_ALPHABET, format_code, new_login_code, 
 from tremplin.accounts.services import learner_create, learner_pin_reset
 
 from ..conftest import page_text
-from ..factories import PASSWORD, LearnerFactory, StaffFactory
+from ..factories import PASSWORD, StaffFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/connexion/"
@@ -107,12 +107,42 @@ def test_staff_sign_in_with_e_mail_and_password(client):
     assert response["Location"] == reverse("trainer:home")
 
 
-def test_a_learner_cannot_use_the_staff_form_nor_staff_the_learner_form(client):
-    learner = LearnerFactory()
+def real_credentials(username, password):
+    """The user these credentials open, through the same backends as the sign-in views."""
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    return authenticate(RequestFactory().post("/"), username=username, password=password)
+
+
+def test_a_learners_real_code_and_pin_do_not_open_the_staff_form(client, samia):
+    response = client.post(reverse("accounts:staff_login"), {"email": samia.username, "password": "2580"})
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
+
+
+def test_a_staff_members_real_e_mail_and_password_do_not_open_the_learner_form(client):
     staff = StaffFactory()
-    assert client.post(reverse("accounts:staff_login"), {"email": "x@y.fr", "password": "2580"}).status_code == 400
-    assert sign_in(client, staff.email, PASSWORD[:4]).status_code == 400
-    assert learner.is_learner
+    assert real_credentials(staff.username, PASSWORD) == staff
+    response = sign_in(client, staff.email, PASSWORD)
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
+
+
+def test_a_learner_is_refused_by_the_staff_form_even_with_credentials_the_form_accepts(client):
+    # The code reads as an e-mail address and the PIN is right: only the kind of account stops them.
+    learner = learner_create(first_name="Samia", pin="2580", login_code="samia@exemple.fr").user
+    assert real_credentials("samia@exemple.fr", "2580") == learner
+    response = client.post(reverse("accounts:staff_login"), {"email": "samia@exemple.fr", "password": "2580"})
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
+    assert "L'adresse e-mail ou le mot de passe n'est pas bon" in page_text(response)
+
+
+def test_a_staff_member_is_refused_by_the_learner_form_even_with_credentials_the_form_accepts(client):
+    # A username shaped like a card code and a password of four digits: only the kind of account stops them.
+    staff = StaffFactory(username="KMNPQR", password="4826")
+    assert real_credentials("KMNPQR", "4826") == staff
+    response = sign_in(client, "kmn-pqr", "4826")
+    assert response.status_code == 400 and "_auth_user_id" not in client.session
+    assert "Le code ou le code secret n'est pas bon" in page_text(response)
 
 
 def test_a_foreign_next_url_is_ignored(client, samia):

@@ -4,17 +4,17 @@ import re
 
 import pytest
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from tests.conftest import page_text
 from tests.factories import LearnerFactory
+from tests.pdf import pdf_page_count, pdf_page_sizes_mm, pdf_text
 from tremplin.catalog.services import curriculum_load
 from tremplin.cv.checks import cv_advice, email_problems, email_suggestion
 from tremplin.cv.models import CV
 from tremplin.cv.schema import CVData
 from tremplin.cv.selectors import cv_data, cv_of
 from tremplin.cv.services import CVInvalid, cv_item_add, cv_update
-from tremplin.learner.views_cv import SIZES, cv_pdf_bytes
+from tremplin.learner.views_cv import cv_pdf_bytes
 
 CONTACT = {"first_name": "Karim", "last_name": "Benali", "phone": "06 12 34 56 78",
            "email": "karim.benali@gmail.com", "town": "Lyon"}
@@ -101,26 +101,37 @@ def test_the_cv_stays_editable_an_experience_can_be_removed_and_a_field_changed(
 def test_the_pdf_is_one_a4_page_named_after_the_learner(learner_client):
     _fill(learner_client)
     response = learner_client.get(URL + "mon-cv.pdf")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert 'filename="CV-karim-benali.pdf"' in response["Content-Disposition"]
+    assert pdf_page_sizes_mm(response) == [(210, 297)]
+    text = pdf_text(response)
+    for expected in ("Karim Benali", "Apprenti boulanger", "06 12 34 56 78", "karim.benali@gmail.com", "Lyon",
+                     "Bénévole", "Restos du cœur, Lyon", "Classe de 3e", "Collège Jean Moulin",
+                     "Travail en équipe", "Respect des horaires", "Arabe – courant", "Permis B", "Football en club"):
+        assert expected in text, expected
 
 
-def test_a_full_cv_at_every_limit_still_fits_on_one_page():
-    from weasyprint import HTML
-
+def test_a_full_cv_at_every_limit_fits_on_one_page_by_itself_not_by_cutting():
     long = "x" * 40 + " " + "mot " * 60
     data = CVData.model_validate({
         "contact": {**CONTACT, "town": "Saint-Rémy-en-Bouzemont-Saint-Genest-et-Isson"},
         "target_job": "Agent de propreté et d'hygiène " * 3,
-        "experiences": [{"job": "Poste " * 20, "employer": "Entreprise " * 10, "dates": "janvier 2020 – décembre 2025",
-                         "description": long[:300]} for _ in range(5)],
-        "trainings": [{"title": "Formation " * 12, "school": "École " * 15, "year": "2020"} for _ in range(4)],
-        "skills": ["Compétence longue " * 2 + "x" * 14] * 10, "languages": ["Langue – niveau courant"] * 5,
-        "driving_licence": "Permis B", "interests": ["Loisir " * 7] * 6})
-    fits = [len(HTML(string=render_to_string("learner/cv/cv_pdf.html", {"data": data, "size": size})).render().pages)
-            == 1 for size in SIZES]
-    assert any(fits), "même en petits caractères, le CV le plus long dépasse 1 page"
-    assert cv_pdf_bytes(data).startswith(b"%PDF")
+        "experiences": [{"job": f"Poste{n} " + "Poste " * 18, "employer": "Entreprise " * 10,
+                         "dates": "janvier 2020 – décembre 2025", "description": long[:290] + f" fin{n}"}
+                        for n in range(1, 6)],
+        "trainings": [{"title": f"Formation{n} " + "Formation " * 10, "school": "École " * 15, "year": f"201{n}"}
+                      for n in range(1, 5)],
+        "skills": [f"Compétence{n:02d} " + "Compétence longue " * 2 + "x" for n in range(1, 11)],
+        "languages": [f"Langue{n} – niveau courant" for n in range(1, 6)],
+        "driving_licence": "Permis B", "interests": [f"Loisir{n} " + "Loisir " * 6 for n in range(1, 7)]})
+    pdf = cv_pdf_bytes(data)
+    assert pdf_page_count(pdf) == 1
+    # Everything is on that page, down to the last item of the last section: it was set smaller, not cut.
+    words = set(pdf_text(pdf).split())
+    expected = ({f"Poste{n}" for n in range(1, 6)} | {f"fin{n}" for n in range(1, 6)}
+                | {f"Formation{n}" for n in range(1, 5)} | {f"Compétence{n:02d}" for n in range(1, 11)}
+                | {f"Langue{n}" for n in range(1, 6)} | {f"Loisir{n}" for n in range(1, 7)} | {"Permis"})
+    assert expected <= words, sorted(expected - words)
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -143,7 +154,7 @@ def test_script_tags_are_stored_as_text_and_shown_escaped(learner_client, learne
     response = learner_client.get(URL + "apercu/")
     assert b"<script>alert(1)</script>" not in response.content
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()
-    assert learner_client.get(URL + "mon-cv.pdf").content.startswith(b"%PDF")
+    assert "<script>alert(1)</script>" in pdf_text(learner_client.get(URL + "mon-cv.pdf"))  # as text, harmless
 
 
 def test_too_many_experiences_are_refused_with_a_message(learner_client, learner):
@@ -162,12 +173,26 @@ def test_an_experience_without_a_job_or_a_forged_remove_never_breaks(learner_cli
     assert learner_client.post(URL + "contact/", {"first_name": ["a", "b"], "junk": "x"}).status_code in (302, 400)
 
 
-def test_a_learner_only_ever_sees_their_own_cv(client, learner_client, learner):
+def test_a_learner_only_ever_sees_their_own_cv(learner_client, learner):
+    from django.test import Client
+
     _fill(learner_client)
-    other = LearnerFactory(first_name="Monique")
-    client.force_login(other)
-    assert "Karim" not in page_text(client.get(URL + "apercu/"))
-    assert client.get(URL + "apercu/").status_code == 302  # no CV yet: sent to the first section
+    monique = Client()
+    monique.force_login(LearnerFactory(first_name="Monique"))
+    # No CV yet: sent to the first section, which must be empty, not Karim's.
+    response = monique.get(URL + "apercu/", follow=True)
+    assert response.redirect_chain == [(URL + "contact/", 302)]
+    assert "Karim" not in page_text(response) and "Benali" not in page_text(response)
+    assert 'value="Karim"' not in page_text(monique.get(URL + "contact/"))
+    # Her own CV, preview and PDF, carry nothing of his.
+    monique.post(URL + "contact/", {"first_name": "Monique", "last_name": "Durand", "phone": "07 00 00 00 00"})
+    monique.post(URL + "metier/", {"target_job": "Aide à domicile"})
+    preview = page_text(monique.get(URL + "apercu/"))
+    pdf = pdf_text(monique.get(URL + "mon-cv.pdf"))
+    for page in (preview, pdf):
+        assert "Monique Durand" in page and "Aide à domicile" in page
+        for his in ("Karim", "Benali", "boulanger", "Restos du cœur", "Football"):
+            assert his not in page, his
 
 
 def test_staff_and_anonymous_visitors_cannot_use_the_learner_cv(client, staff):

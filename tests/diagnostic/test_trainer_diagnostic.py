@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from tests.conftest import page_text
 from tests.factories import EnrolmentFactory, MembershipFactory
@@ -6,6 +7,8 @@ from tremplin.audit.models import AuditEntry
 from tremplin.diagnostic.enums import SessionMode
 from tremplin.diagnostic.models import DiagnosticAnswer, DiagnosticSession
 from tremplin.diagnostic.selectors import paper_form_versions
+
+from .conftest import answer_all
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +63,21 @@ def test_a_trainer_starts_an_accompanied_session_the_learner_then_continues(trai
     session = DiagnosticSession.objects.get(learner=learner)
     assert session.mode == SessionMode.ACCOMPANIED and session.started_by == trainer
     assert AuditEntry.objects.filter(action="diagnostic.accompanied_start").exists()
+    # The learner, signed in on their own phone, resumes that very session and finishes it.
+    phone = Client()
+    phone.force_login(learner)
+    assert "Reprendre où j'en étais" in page_text(phone.get("/apprendre/positionnement/"))
+    resumed = phone.post("/apprendre/positionnement/")
+    assert resumed["Location"] == f"/apprendre/positionnement/{session.pk}/"
+    assert phone.get(resumed["Location"])["Location"].endswith(f"/{session.pk}/vous/")
+    phone.post(f"/apprendre/positionnement/{session.pk}/vous/", {"action": "skip"})
+    finished = answer_all(phone, session.pk, right=True)
+    assert finished.is_completed and finished.mode == SessionMode.ACCOMPANIED and finished.started_by == trainer
+    assert finished.answers.count() >= 8 and len(finished.results) == 8
+    assert DiagnosticSession.objects.filter(learner=learner).count() == 1
+    # The trainer sees the result on the learner's page.
+    text = page_text(trainer_client.get(f"/espace-formateur/positionnement/apprenants/{learner.pk}/"))
+    assert text.count("<td>Confirmé</td>") == 8 and "Fiche à imprimer (PDF)" in text
 
 
 def test_the_blank_paper_version_prints_as_a_pdf(trainer_client):

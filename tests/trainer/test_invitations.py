@@ -89,13 +89,19 @@ def test_an_expired_or_unknown_invitation_link_is_refused_kindly(client):
 
 def test_the_last_admin_cannot_be_removed_or_demoted(admin_client):
     client, org, admin = admin_client
-    response = client.post(reverse("trainer:member_update", args=[admin.pk]), {"action": "remove"})
-    assert response.status_code == 302
-    assert Membership.objects.get(user=admin, organisation=org).role == MembershipRole.ADMIN
+    url = reverse("trainer:member_update", args=[admin.pk])
+    for data in ({"action": "remove"}, {"action": "role", "role": MembershipRole.TRAINER}):
+        response = client.post(url, data, follow=True)
+        assert "La structure doit garder au moins un responsable." in page_text(response), data
+        assert Membership.objects.get(user=admin, organisation=org).role == MembershipRole.ADMIN, data
     other = StaffFactory()
     MembershipFactory(user=other, organisation=org)
     client.post(reverse("trainer:member_update", args=[other.pk]), {"action": "role", "role": "admin"})
     assert Membership.objects.get(user=other).role == MembershipRole.ADMIN
+    # Now that there is another admin, the first one may step down (and lands on the trainer's home).
+    response = client.post(url, {"action": "role", "role": MembershipRole.TRAINER})
+    assert response.status_code == 302 and response["Location"] == reverse("trainer:home")
+    assert Membership.objects.get(user=admin, organisation=org).role == MembershipRole.TRAINER
 
 
 def test_an_admin_cannot_manage_a_member_of_another_organisation(admin_client):
