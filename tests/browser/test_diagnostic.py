@@ -69,19 +69,63 @@ def test_a_learner_takes_the_diagnostic_on_a_phone_and_sees_levels_and_proposed_
     expect(page.get_by_text(re.compile(r"^Niveau : "))).to_have_count(8)
 
 
+def focused(page) -> dict:
+    """What has the keyboard focus: tag, type, visible text, and whether it is a field of the question."""
+    return page.evaluate("""() => {
+        const e = document.activeElement;
+        return {tag: e.tagName.toLowerCase(), type: e.type || "", text: (e.innerText || "").trim(),
+                checked: !!e.checked, in_question: !!e.closest("main form fieldset")};
+    }""")
+
+
+def tab_to(page, wanted, limit=60) -> dict:
+    """Press Tab until the focus is on what ``wanted`` accepts (as a keyboard user would)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if wanted(now):
+            return now
+    raise AssertionError("Tab never reaches it")
+
+
+def answer_with_the_keyboard_only(page):
+    """Tab into the question, pick with Space (or type), Tab to « Valider », press Enter. No mouse, no click()."""
+    field = tab_to(page, lambda f: f["in_question"])
+    if field["type"] in ("radio", "checkbox"):
+        page.keyboard.press("Space")
+        assert focused(page)["checked"], "Space did not tick the choice"
+    elif field["tag"] == "select":  # order: one number per line, typed into each list in turn
+        count = page.locator("main form select").count()
+        for rank in range(1, count + 1):
+            page.keyboard.type(str(rank))
+            if rank < count:
+                tab_to(page, lambda f: f["tag"] == "select")
+    else:
+        page.keyboard.type("0612345678")
+    tab_to(page, lambda f: f["tag"] == "button" and f["text"] == "Valider")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+
+
 def test_the_diagnostic_works_with_javascript_disabled_and_the_keyboard(nojs_page, live_server, karim):
+    from tremplin.diagnostic.models import DiagnosticAnswer
+
     page = nojs_page
     sign_in_with_code(page, live_server.url, karim.username, "2580")
     click(page, "Faire le point", role="link")
     click(page, "Commencer")
     click(page, "Passer ces questions")
-    # First question with the keyboard only: Tab to a choice, Space to pick it, Enter to send.
-    page.locator("main form input, main form select").first.focus()
-    if page.locator("main form input[type=radio]").count():
-        page.keyboard.press("Space")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state("load")
-        page.axe.check()
+    expect(page.get_by_text("Question 1 ·")).to_be_visible()
+    question_url = page.url
+    # The first question with the keyboard only; Enter sends the answer and the next question comes.
+    answer_with_the_keyboard_only(page)
+    expect(page.get_by_text("Question 2 ·")).to_be_visible()
+    assert page.url == question_url
+    page.axe.check()
+    [first] = DiagnosticAnswer.objects.filter(session__learner=karim)
+    assert first.position == 0 and not first.response.get("skipped"), first.response
+    if "ranks" in first.response:  # an order question: every list got its own number from the keyboard
+        assert sorted(first.response["ranks"]) == list(range(1, len(first.response["ranks"]) + 1))
     for n in range(2, 27):
         if page.get_by_role("heading", level=1, name="Vos résultats").count():
             break
