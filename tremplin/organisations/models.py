@@ -49,6 +49,9 @@ class Organisation(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="organisations")
+    # The structure's public profile in the places standard (edited in the trainer space, exported).
+    place = models.OneToOneField("Place", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="organisation")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -160,3 +163,81 @@ class LearnerShare(models.Model):
                                             related_name="+")
     consent_at = models.DateTimeField()
 
+
+
+class Place(models.Model):
+    """A place where people get help with digital life (« lieu de médiation numérique »).
+
+    Field names are the columns of the national standard (Table Schema v1.0.2, ``docs/areas/places.md``),
+    so that import and export are a plain mapping, with two exceptions: the standard's ``id`` belongs to
+    each source record (``PlaceSource.source_id``) and its ``source`` column is rebuilt from the sources.
+    ``code_insee`` is kept as written and also linked to our ``Commune`` (``cog_commune``) when the COG knows it. Multi-valued columns are lists of
+    the standard's labels (exactly as the schema spells them), joined with ``|`` only in files.
+    A place may be a structure's own public profile (``Organisation.place``) and may carry several
+    source records (``PlaceSource``): files from different hubs describing the same place merge into one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pivot = models.CharField(_("SIRET ou RNA"), max_length=14, blank=True)  # "" = unknown (00000000000000)
+    nom = models.CharField(_("nom"), max_length=255)
+    commune = models.CharField(_("commune"), max_length=150)
+    code_postal = models.CharField(_("code postal"), max_length=5)
+    code_insee = models.CharField(_("code INSEE"), max_length=5, blank=True)
+    # The COG commune of code_insee, when we know it (searching by commune, centroids).
+    cog_commune = models.ForeignKey(Commune, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="places")
+    adresse = models.CharField(_("adresse"), max_length=255)
+    complement_adresse = models.CharField(_("complément d'adresse"), max_length=255, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    typologie = models.CharField(_("typologie"), max_length=100, blank=True)
+    telephone = models.CharField(_("téléphone"), max_length=16, blank=True)  # +33123456789
+    courriels = models.CharField(_("courriel(s)"), max_length=500, blank=True)
+    site_web = models.CharField(_("site web"), max_length=500, blank=True)
+    horaires = models.TextField(_("horaires"), blank=True)  # OpenStreetMap opening_hours syntax
+    presentation_resume = models.CharField(_("présentation résumée"), max_length=280, blank=True)
+    presentation_detail = models.TextField(_("présentation détaillée"), blank=True)
+    itinerance = models.JSONField(default=list, blank=True)
+    structure_parente = models.CharField(_("structure parente"), max_length=255, blank=True)
+    date_maj = models.DateField(_("date de mise à jour"))
+    services = models.JSONField(default=list, blank=True)
+    publics_specifiquement_adresses = models.JSONField(default=list, blank=True)
+    prise_en_charge_specifique = models.JSONField(default=list, blank=True)
+    frais_a_charge = models.JSONField(default=list, blank=True)
+    dispositif_programmes_nationaux = models.JSONField(default=list, blank=True)
+    formations_labels = models.JSONField(default=list, blank=True)
+    autres_formations_labels = models.JSONField(default=list, blank=True)
+    modalites_acces = models.JSONField(default=list, blank=True)
+    modalites_accompagnement = models.JSONField(default=list, blank=True)
+    fiche_acces_libre = models.CharField(_("fiche Accès libre"), max_length=500, blank=True)
+    prise_rdv = models.CharField(_("prise de rendez-vous"), max_length=500, blank=True)
+    # Normalised name + address + postcode, to match a record from another hub to this place.
+    match_key = models.CharField(max_length=600, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["nom"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="place_lat_lon"),
+                   models.Index(fields=["pivot"], name="place_pivot")]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.commune})"
+
+
+class PlaceSource(models.Model):
+    """One record about a place as a hub published it: idempotency key (hub, source_id), raw row kept."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="sources")
+    hub = models.CharField(_("source"), max_length=100)  # the hub's name (--source, or the file's source column)
+    source_id = models.CharField(_("identifiant dans la source"), max_length=255)  # the standard's id
+    date_maj = models.DateField(_("date de mise à jour"))
+    raw = models.JSONField(default=dict)  # the row as read, every column as text
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["hub", "source_id"]
+        constraints = [models.UniqueConstraint(fields=["hub", "source_id"], name="one_record_per_source_id")]
+
+    def __str__(self) -> str:
+        return f"{self.hub}: {self.source_id}"
