@@ -48,6 +48,26 @@ def pdf_text(response_or_bytes) -> str:
     return " ".join(pdf_pages(response_or_bytes))
 
 
+def squash(text: str) -> str:
+    """Text without whitespace nor list bullets: a PDF breaks lines and draws bullets where HTML had none."""
+    return re.sub(r"[\s•◦▪‣·\u00ad]+", "", text)
+
+
+def html_phrases(html: str) -> list[str]:
+    """The text of each block (paragraph, list item, heading, cell) of an HTML fragment, entities decoded."""
+    import html as html_module
+
+    blocks = re.split(r"(?i)</?(?:p|li|h[1-6]|td|th|div|br|ul|ol|tr)\b[^>]*>", html)
+    texts = (" ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", b)).split()) for b in blocks)
+    return [t for t in texts if t]
+
+
+def missing_phrases(pdf_text_: str, phrases: list[str]) -> list[str]:
+    """The phrases not found in the PDF's text (compared without whitespace and bullets)."""
+    flat = squash(pdf_text_)
+    return [p for p in phrases if squash(p) not in flat]
+
+
 def pdf_qr_codes(response_or_bytes, *, scale: float = 3) -> list[list[str]]:
     """The QR codes printed on each page, decoded, in reading order (top to bottom, left to right)."""
     import pypdfium2

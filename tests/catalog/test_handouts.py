@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from tests.pdf import html_phrases, missing_phrases, pdf_qr_codes, pdf_text
 from tremplin.catalog.documents import guide_pdf, handout_pdf, module_document_context
 from tremplin.catalog.models import Module
 from tremplin.catalog.services import curriculum_load
@@ -17,6 +18,15 @@ def curriculum(db):
     return list(Module.objects.filter(is_active=True).select_related("track").order_by("track__order", "position"))
 
 
+def recap_phrases(module) -> list[str]:
+    """Each paragraph or list item of the module's « À retenir » step."""
+    recap = module_document_context(module=module)["recap"]
+    assert recap is not None, module.slug
+    phrases = html_phrases(recap.body_html)
+    assert phrases, module.slug
+    return phrases
+
+
 def test_the_guide_and_handout_pdfs_render_for_one_module_of_each_track(curriculum):
     # All 82 PDFs take about 12 s (measured); every template is rendered for all 41 modules in the
     # HTML tests below, and WeasyPrint runs on the first module of each track here.
@@ -24,9 +34,15 @@ def test_the_guide_and_handout_pdfs_render_for_one_module_of_each_track(curricul
     sample = {m.track.slug: m for m in reversed(curriculum)}.values()
     started = time.perf_counter()
     for module in sample:
-        assert guide_pdf(module=module).startswith(b"%PDF"), module.slug
-        assert handout_pdf(module=module, module_url=f"https://tremplin.test/apprendre/module/{module.slug}/"
-                           ).startswith(b"%PDF"), module.slug
+        recap = recap_phrases(module)
+        guide = pdf_text(guide_pdf(module=module))
+        assert f"Guide formateur : {module.title}" in guide, module.slug
+        assert not missing_phrases(guide, ["Déroulé de l'atelier", "Difficultés fréquentes", *recap]), module.slug
+        url = f"https://tremplin.test/apprendre/module/{module.slug}/"
+        handout = handout_pdf(module=module, module_url=url)
+        # The learner's handout carries the module's « À retenir », and its QR code opens the module.
+        assert not missing_phrases(pdf_text(handout), [module.title, "À retenir", *recap]), module.slug
+        assert pdf_qr_codes(handout)[0] == [url], module.slug
     print(f"6 PDF en {time.perf_counter() - started:.1f} s")
 
 
