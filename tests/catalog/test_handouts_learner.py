@@ -1,6 +1,9 @@
 """Learners get a « Fiche à imprimer » for each module; the Emploi track and the CV module lead to « Mon CV »."""
 
 from tests.conftest import page_text
+from tests.pdf import html_phrases, missing_phrases, pdf_qr_codes, pdf_text
+from tremplin.catalog.documents import module_document_context
+from tremplin.catalog.models import Module
 
 
 def test_the_module_page_offers_the_handout_and_the_pdf_downloads(learner_client, content):
@@ -8,7 +11,12 @@ def test_the_module_page_offers_the_handout_and_the_pdf_downloads(learner_client
     assert 'href="/apprendre/module/ecran-tactile/fiche.pdf"' in text and "Fiche à imprimer (PDF)" in text
     response = learner_client.get("/apprendre/module/ecran-tactile/fiche.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    module = Module.objects.get(slug="ecran-tactile")
+    recap = module_document_context(module=module)["recap"]
+    text = pdf_text(response)
+    assert not missing_phrases(text, [module.title, module.summary, "À retenir", *html_phrases(recap.body_html)])
+    # The QR code brings the learner back to the module on the site.
+    assert pdf_qr_codes(response)[0] == ["http://testserver/apprendre/module/ecran-tactile/"]
 
 
 def test_the_handout_of_an_unknown_module_is_a_404(learner_client, content):
