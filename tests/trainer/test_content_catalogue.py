@@ -65,7 +65,17 @@ def test_guide_and_handout_pdfs_download_for_a_trainer(staff_client, curriculum)
     guide = staff_client.get("/espace-formateur/contenus/franceconnect/guide.pdf")
     handout = staff_client.get("/espace-formateur/contenus/franceconnect/fiche.pdf")
     assert guide["Content-Type"] == handout["Content-Type"] == "application/pdf"
-    assert guide.content.startswith(b"%PDF") and handout.content.startswith(b"%PDF")
+    from tests.pdf import html_phrases, missing_phrases, pdf_qr_codes, pdf_text
+    from tremplin.catalog.documents import module_document_context
+    from tremplin.catalog.models import Module
+
+    module = Module.objects.get(slug="franceconnect")
+    recap = html_phrases(module_document_context(module=module)["recap"].body_html)
+    guide_text = pdf_text(guide)
+    assert f"Guide formateur : {module.title}" in guide_text
+    assert not missing_phrases(guide_text, ["Déroulé de l'atelier", "À retenir", *recap])
+    assert not missing_phrases(pdf_text(handout), [module.title, "À retenir", *recap])
+    assert pdf_qr_codes(handout)[0] == ["http://testserver/apprendre/module/franceconnect/"]
 
 
 def test_an_unknown_module_gives_a_404(staff_client, curriculum):
