@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 
 import pytest
@@ -8,6 +9,7 @@ from tremplin.progress.models import LearningEvent, ModuleProgress
 from tremplin.progress.services import progress_rebuild
 
 from ..conftest import page_text
+from ..pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +53,15 @@ def test_a_learner_completes_a_module_with_a_wrong_then_a_right_answer(content, 
     page = page_text(learner_client.get(done["Location"]))
     assert "Bonnes réponses du premier coup : 3 sur 4" in page
 
+    # The attestation names the person, the module and the day it was completed (set apart from today's).
+    ModuleProgress.objects.filter(pk=progress.pk).update(
+        completed_at=dt.datetime(2026, 3, 14, 10, 0, tzinfo=dt.UTC))
     pdf = learner_client.get(reverse("learner:attestation", args=[MODULE]))
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert f"Tremplin atteste que {learner.display_name} a terminé le module « {progress.module.title} »" in text
+    assert f"du parcours {progress.module.track.title}." in text
+    assert "Module terminé le 14 mars 2026." in text
 
 
 def test_posting_the_same_form_twice_records_one_event(content, learner_client, learner):
