@@ -2,6 +2,7 @@ import pytest
 
 from tests.conftest import page_text
 from tests.factories import EnrolmentFactory, LearnerFactory
+from tests.pdf import pdf_text
 from tremplin.diagnostic.enums import SessionMode, SessionStatus
 from tremplin.diagnostic.models import DiagnosticAnswer, DiagnosticSession
 from tremplin.diagnostic.selectors import latest_results_for, next_version_for
@@ -186,7 +187,13 @@ def test_the_learner_can_print_a_result_sheet(learner_client, learner, bank):
     session = start(learner_client)
     answer_all(learner_client, session.pk, right=True)
     response = learner_client.get(f"/apprendre/positionnement/{session.pk}/fiche.pdf")
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response)
+    assert f"{learner.display_name} – identifiant Tremplin : {learner.login_code_display}" in text
+    results = latest_results_for(learner=learner)
+    assert len(results) == 8
+    for r in results:  # one row per competence: its title, then its level
+        assert f"{r.title} {r.level_label}" in text, r.title
 
 
 def test_question_and_result_pages_stay_under_14_kb(learner_client, learner, bank, content):

@@ -3,10 +3,11 @@ from django.test import Client
 
 from tests.conftest import page_text
 from tests.factories import EnrolmentFactory, MembershipFactory
+from tests.pdf import missing_phrases, pdf_text
 from tremplin.audit.models import AuditEntry
 from tremplin.diagnostic.enums import SessionMode
 from tremplin.diagnostic.models import DiagnosticAnswer, DiagnosticSession
-from tremplin.diagnostic.selectors import paper_form_versions
+from tremplin.diagnostic.selectors import latest_results_for, paper_form_versions
 
 from .conftest import answer_all
 
@@ -82,7 +83,13 @@ def test_a_trainer_starts_an_accompanied_session_the_learner_then_continues(trai
 
 def test_the_blank_paper_version_prints_as_a_pdf(trainer_client):
     response = trainer_client.get("/espace-formateur/positionnement/papier.pdf")
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response)
+    versions = paper_form_versions()
+    assert len(versions) == 24
+    # Every question of the paper form, numbered in order, with its choices to tick.
+    assert not missing_phrases(text, [f"{n}. {v.data['prompt']}" for n, v in enumerate(versions, start=1)])
+    assert not missing_phrases(text, [c["text"] for v in versions for c in v.data["choices"]])
 
 
 def test_a_trainer_types_in_paper_answers_and_gets_levels_and_a_result_sheet(trainer_client, trainer_and_learner):
@@ -98,8 +105,10 @@ def test_a_trainer_types_in_paper_answers_and_gets_levels_and_a_result_sheet(tra
     assert len(session.results) == 8 and all(r["level"] in ("autonome", "confirme") for r in session.results.values())
     text = page_text(trainer_client.get(f"/espace-formateur/positionnement/apprenants/{learner.pk}/"))
     assert "Sur papier" in text and "Fiche à imprimer (PDF)" in text
-    sheet = trainer_client.get(f"/espace-formateur/positionnement/sessions/{session.pk}/fiche.pdf")
-    assert sheet.content.startswith(b"%PDF")
+    sheet = pdf_text(trainer_client.get(f"/espace-formateur/positionnement/sessions/{session.pk}/fiche.pdf"))
+    assert f"{learner.display_name} – identifiant Tremplin : {learner.login_code_display}" in sheet
+    for r in latest_results_for(learner=learner):
+        assert f"{r.title} {r.level_label}" in sheet, r.title
     assert AuditEntry.objects.filter(action="diagnostic.sheet_printed").exists()
 
 
