@@ -36,3 +36,13 @@ def page_text(response) -> str:
     import html
 
     return html.unescape(response.content.decode())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds the sign-in budget per address: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

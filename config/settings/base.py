@@ -141,6 +141,26 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tremplin.accounts.views.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "tremplin.accounts.services.client_address"  # the same address as the budget below
+
+# Beyond one account: failed sign-ins (learner and staff forms together) counted per client address, over a
+# sliding hour (docs/areas/sign-in-throttling.md, ADR 0007). Up to 150 nothing changes: a room of 30 learners
+# who each get locked after 5 errors. Past 150, one attempt every 10 seconds from that address; past 300, one a
+# minute. Never a lock: a guesser gets ~300 tries an hour instead of tens of thousands.
+SIGN_IN_THROTTLE = {
+    "cache": "default",
+    "window_seconds": 3600,
+    "spacing": [(150, 10), (300, 60)],  # (failures in the last hour, seconds between two attempts)
+}
+# Reverse proxies in front of the app that append to X-Forwarded-For (1 for a single nginx); 0: none.
+TRUSTED_PROXY_COUNT = int(env("TREMPLIN_TRUSTED_PROXY_COUNT", "0"))
+
+# The sign-in budget lives in the cache: shared by every process and server only if the cache is (Redis via
+# CACHE_URL, which needs the `redis` package). Without it, each process counts on its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if env("CACHE_URL", "").startswith(("redis://", "rediss://")):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
+
 
 # Uploads (the learner import is the only one). Each file is counted while it arrives and never
 # stored past FILE_UPLOAD_MAX_SIZE (tremplin.lib.uploads): the form then says it is too big, in French.

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import math
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 
 from .codes import new_card_token, new_login_code, new_pin
 from .enums import UserKind
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -133,3 +141,103 @@ def learner_pins_issue(*, learners: list[User], renew_card: bool) -> dict[str, s
             user.card_token = new_card_token()
     User.objects.bulk_update(learners, ["password", "card_token"] if renew_card else ["password"], batch_size=500)
     return {str(u.pk): pin for u, pin in zip(learners, pins, strict=True)}
+
+
+# --- Sign-in budget per client, across accounts (docs/areas/sign-in-throttling.md, ADR 0007) -------------------
+#
+# django-axes locks one account after 5 failures; it cannot see one client trying one PIN on thousands of codes.
+# Failures are counted here per client address, in the configured cache, over a sliding hour. Under the first
+# threshold nothing changes (a training room shares one address); past it, attempts from that address are spaced
+# out, never blocked for good. An attempt refused for spacing reaches no password hasher.
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or the one the first of our trusted proxies saw (TRUSTED_PROXY_COUNT)."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            address = hops[-proxies]
+    return address
+
+
+def _client_key(request) -> str | None:
+    """The budget this request counts against: its IPv4 address, or its IPv6 /64 (what one subscriber gets).
+
+    None (no budget) when the address is unknown, or when a local proxy forwards requests while
+    TRUSTED_PROXY_COUNT is 0: every client would then share the proxy's budget, and one guesser would slow
+    down the whole site.
+    """
+    try:
+        ip = ipaddress.ip_address(client_address(request))
+    except ValueError:
+        return None
+    if (not settings.TRUSTED_PROXY_COUNT and "HTTP_X_FORWARDED_FOR" in request.META
+            and (ip.is_loopback or ip.is_private)):
+        logger.warning("sign-in throttling off: requests come through a proxy; set TREMPLIN_TRUSTED_PROXY_COUNT")
+        return None
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address) + "/64"
+    return str(ip)
+
+
+def _cache():
+    return caches[settings.SIGN_IN_THROTTLE["cache"]]
+
+
+def _recent_failures(cache, client: str, now: float) -> float:
+    """Failures in the last hour, estimated from this hour's bucket and a share of the previous one."""
+    window = settings.SIGN_IN_THROTTLE["window_seconds"]
+    bucket = int(now // window)
+    counts = cache.get_many([f"sign-in:failures:{client}:{bucket}", f"sign-in:failures:{client}:{bucket - 1}"])
+    current = counts.get(f"sign-in:failures:{client}:{bucket}", 0)
+    previous = counts.get(f"sign-in:failures:{client}:{bucket - 1}", 0)
+    return current + previous * (1 - (now % window) / window)
+
+
+def _spacing(failures: float) -> int:
+    """Seconds between two attempts for a client with more recent failures than a threshold (0: no spacing)."""
+    return max((seconds for threshold, seconds in settings.SIGN_IN_THROTTLE["spacing"] if failures > threshold),
+               default=0)
+
+
+def sign_in_attempt_start(*, request) -> int:
+    """0 if this client may try to sign in now (its turn is then taken), else the seconds to wait.
+
+    The cache failing never stops anyone signing in: the per-account lock still holds.
+    """
+    client = _client_key(request)
+    if client is None:
+        return 0
+    now = time.time()
+    try:
+        cache = _cache()
+        spacing = _spacing(_recent_failures(cache, client, now))
+        if not spacing:
+            return 0
+        turn = f"sign-in:turn:{client}"
+        if cache.add(turn, now, timeout=spacing):  # atomic: parallel requests get one turn between them
+            return 0
+        taken = cache.get(turn) or now
+        return max(1, math.ceil(taken + spacing - now))
+    except Exception:  # an unreachable cache must not lock everyone out
+        logger.warning("sign-in throttling skipped: cache unavailable", exc_info=True)
+        return 0
+
+
+def sign_in_failure_record(*, request) -> None:
+    """Count one failed sign-in (wrong code, PIN, password or kind of account) against this client."""
+    client = _client_key(request)
+    if client is None:
+        return
+    window = settings.SIGN_IN_THROTTLE["window_seconds"]
+    key = f"sign-in:failures:{client}:{int(time.time() // window)}"
+    try:
+        cache = _cache()
+        cache.add(key, 0, timeout=2 * window)
+        cache.incr(key)
+    except Exception:
+        logger.warning("sign-in failure not counted: cache unavailable", exc_info=True)

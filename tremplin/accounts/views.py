@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -5,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import LearnerLoginForm, StaffLoginForm
 from .selectors import learner_by_card_token
+from .services import sign_in_attempt_start, sign_in_failure_record
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -16,6 +20,20 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return default
+
+
+def _too_many_attempts(request: HttpRequest, form, template: str, wait: int) -> HttpResponse:
+    """Too many failed sign-ins from this connection: this attempt is refused before any PIN is checked."""
+    if wait < 60:
+        delay = ngettext("%(n)s seconde", "%(n)s secondes", wait) % {"n": wait}
+    else:
+        minutes = math.ceil(wait / 60)
+        delay = ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    form.add_error(None, _("Beaucoup d'essais de connexion ont échoué depuis ce lieu. Par sécurité, attendez "
+                           "%(delay)s puis réessayez. Votre compte n'est pas bloqué.") % {"delay": delay})
+    response = render(request, template, {"form": form, "next": request.GET.get("next", "")}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def home_for(user) -> str:
@@ -31,12 +49,16 @@ def learner_login(request: HttpRequest) -> HttpResponse:
         return redirect(home_for(request.user))
     form = LearnerLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = sign_in_attempt_start(request=request)
+        if wait:
+            return _too_many_attempts(request, form, "accounts/learner_login.html", wait)
         user = authenticate(request, username=form.cleaned_data["code"], password=form.cleaned_data["pin"])
         if user is not None and user.is_learner:
             login(request, user)
             if not form.cleaned_data["remember"]:
                 request.session.set_expiry(0)  # shared computer: signed out when the browser closes
             return redirect(_safe_next(request, home_for(user)))
+        sign_in_failure_record(request=request)
         form.add_error(None, _("Le code ou le code secret n'est pas bon. Vérifiez votre carte et réessayez. "
                                "Après 5 erreurs, le compte est bloqué 15 minutes."))
     return render(request, "accounts/learner_login.html",
@@ -50,11 +72,15 @@ def staff_login(request: HttpRequest) -> HttpResponse:
         return redirect(home_for(request.user))
     form = StaffLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = sign_in_attempt_start(request=request)
+        if wait:
+            return _too_many_attempts(request, form, "accounts/staff_login.html", wait)
         email = form.cleaned_data["email"].lower()
         user = authenticate(request, username=email, password=form.cleaned_data["password"])
         if user is not None and not user.is_learner:
             login(request, user)
             return redirect(_safe_next(request, home_for(user)))
+        sign_in_failure_record(request=request)
         form.add_error(None, _("L'adresse e-mail ou le mot de passe n'est pas bon. "
                                "Après 5 erreurs, le compte est bloqué 15 minutes."))
     return render(request, "accounts/staff_login.html",
