@@ -7,18 +7,11 @@ from playwright.sync_api import expect
 
 from tremplin.accounts.services import learner_create
 
-from ..conftest import FIXTURE_CONTENT
-from ..diagnostic.conftest import BANK
 from .steps import click, sign_in_with_code
 
 
 @pytest.fixture
-def karim(transactional_db):
-    from tremplin.catalog.services import curriculum_load
-    from tremplin.diagnostic.services import bank_load
-
-    curriculum_load(root=FIXTURE_CONTENT)
-    bank_load(root=BANK)
+def karim(transactional_db, content, real_bank):
     return learner_create(first_name="Karim", pin="2580").user
 
 

@@ -22,10 +22,7 @@ SIMS = settings.BASE_DIR / "content" / "simulators" / "fr"
 
 
 @pytest.fixture
-def samia(transactional_db):
-    from tremplin.simulators.services import simulators_load
-
-    simulators_load(root=SIMS)
+def samia(transactional_db, real_simulators):
     return learner_create(first_name="Samia", pin="2580").user
 
 

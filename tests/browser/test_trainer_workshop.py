@@ -10,16 +10,12 @@ from tremplin.accounts.codes import format_code
 from tremplin.coaching.models import Accompaniment, Assignment, Attendance, Group, Workshop
 from tremplin.organisations.services import learner_enrol, membership_add
 
-from ..conftest import FIXTURE_CONTENT
 from ..factories import OrganisationFactory, StaffFactory
 from .steps import click, go, sign_in_as_staff
 
 
 @pytest.fixture
-def room(transactional_db):
-    from tremplin.catalog.services import curriculum_load
-
-    curriculum_load(root=FIXTURE_CONTENT)
+def room(transactional_db, content):
     org = OrganisationFactory(name="Les Clés du Numérique")
     trainer = StaffFactory(first_name="Claire", email="claire@exemple.fr")
     membership_add(user=trainer, organisation=org)

@@ -3,18 +3,15 @@
 import time
 
 import pytest
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from tests.pdf import html_phrases, missing_phrases, pdf_qr_codes, pdf_text
 from tremplin.catalog.documents import guide_pdf, handout_pdf, module_document_context
 from tremplin.catalog.models import Module
-from tremplin.catalog.services import curriculum_load
 
 
 @pytest.fixture
-def curriculum(db):
-    curriculum_load(root=settings.CONTENT_ROOT)
+def curriculum(real_content):
     return list(Module.objects.filter(is_active=True).select_related("track").order_by("track__order", "position"))
 
 

@@ -2,14 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from tremplin.diagnostic.services import bank_load
-
 BANK = Path(__file__).resolve().parents[2] / "content" / "diagnostic" / "fr"
 
 
 @pytest.fixture
-def bank(db):
-    return bank_load(root=BANK)
+def bank(real_bank):
+    """The real item bank, loaded (once per session; see ``tests/conftest.py``)."""
+    return real_bank
 
 
 def answer_all(client, session_id, *, right: bool | None = None, max_steps: int = 40):

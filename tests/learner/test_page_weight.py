@@ -9,7 +9,6 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from tremplin.catalog.models import Module
-from tremplin.catalog.services import curriculum_load
 
 HTML_BUDGET = 14 * 1024
 FIRST_VISIT_BUDGET = 30 * 1024
@@ -38,8 +37,7 @@ def first_visit_weight(client, url):
     return html, html_wire, assets, assets_wire
 
 
-def test_every_step_page_of_the_real_curriculum_fits_the_first_visit_budget(client, learner, capsys):
-    curriculum_load(root=settings.CONTENT_ROOT)
+def test_every_step_page_of_the_real_curriculum_fits_the_first_visit_budget(client, learner, capsys, real_content):
     client.force_login(learner)
     heaviest = (0, "")
     checked = 0
@@ -58,8 +56,7 @@ def test_every_step_page_of_the_real_curriculum_fits_the_first_visit_budget(clie
         print(f"\n[page weight] {checked} step pages; heaviest first visit {heaviest[0]} B on the wire: {heaviest[1]}")
 
 
-def test_the_step_page_weight_is_reported(client, learner, capsys):
-    curriculum_load(root=settings.CONTENT_ROOT)
+def test_the_step_page_weight_is_reported(client, learner, capsys, real_content):
     client.force_login(learner)
     url = reverse("learner:step", args=["ecran-tactile", 1])
     html, html_wire, assets, assets_wire = first_visit_weight(client, url)
@@ -70,8 +67,7 @@ def test_the_step_page_weight_is_reported(client, learner, capsys):
     assert html_wire + assets_wire <= FIRST_VISIT_BUDGET
 
 
-def test_the_other_learner_pages_fit_the_budget_too(client, learner, capsys):
-    curriculum_load(root=settings.CONTENT_ROOT)
+def test_the_other_learner_pages_fit_the_budget_too(client, learner, capsys, real_content):
     client.force_login(learner)
     urls = [reverse("learner:home"), reverse("learner:track", args=["demarches-en-ligne"]),
             reverse("learner:module", args=["france-travail-inscription"]), reverse("learner:simulators"),

@@ -1,15 +1,13 @@
 """The trainer « Contenus » catalogue: tracks, modules, and each module's guide and handout."""
 
 import pytest
-from django.conf import settings
 
 from tests.conftest import page_text
-from tremplin.catalog.services import curriculum_load
 
 
 @pytest.fixture
-def curriculum(db):
-    return curriculum_load(root=settings.CONTENT_ROOT)
+def curriculum(real_content):
+    return real_content
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -29,7 +28,7 @@ from ..coaching.world import build_side
 from ..factories import EnrolmentFactory, LearnerFactory
 
 # Pages reserved to the organisation's admins.
-ADMIN_ONLY = {"organisation_edit", "organisation_invite", "invitation_cancel", "member_update"}
+ADMIN_ONLY = {"organisation_edit", "organisation_invite", "invitation_cancel", "member_update", "organisation_place"}
 # URLs that name the organisation's objects in the POST body rather than in the path: (ours, theirs) → body.
 OBJECT_IN_BODY = {
     "organisation_switch": lambda ours, theirs: {"organisation": str(ours.organisation.pk)},
@@ -65,7 +64,6 @@ ID_BUILDERS = {
     ("import_preview", "pk"): lambda s: s.learner_import.pk,
     ("signup_link", "pk"): lambda s: s.signup_link.pk,
 }
-DIAGNOSTIC_BANK = Path(__file__).resolve().parents[2] / "content" / "diagnostic" / "fr"
 ROLES = ["anonymous", "learner", "trainer", "admin", "other_trainer", "other_admin"]
 
 
@@ -118,9 +116,7 @@ def _with_diagnostic(side):
 def world(content, request):
     sides = [_with_extras(build_side("Nous")), _with_extras(build_side("Eux"))]
     if request.node.callspec.params["name"].startswith("diagnostic"):
-        from tremplin.diagnostic.services import bank_load
-
-        bank_load(root=DIAGNOSTIC_BANK)
+        request.getfixturevalue("real_bank")
         sides = [_with_diagnostic(side) for side in sides]
     return sides
 
