@@ -2,11 +2,13 @@ from django.urls import path
 
 from . import views_learners as v
 from . import views_organisation as o
+from . import views_place
 
 urlpatterns = [
     path("structure/", o.organisation_detail, name="organisation"),
     path("structure/changer/", o.organisation_switch, name="organisation_switch"),
     path("structure/modifier/", o.organisation_edit, name="organisation_edit"),
+    path("structure/lieu/", views_place.organisation_place, name="organisation_place"),
     path("structure/inviter/", o.organisation_invite, name="organisation_invite"),
     path("structure/invitations/<uuid:pk>/annuler/", o.invitation_cancel, name="invitation_cancel"),
     path("structure/membres/<uuid:user_id>/", o.member_update, name="member_update"),
