@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
+from tests.pdf import pdf_pages
 from tremplin.organisations.enums import MembershipRole
 
 from .steps import click, go, sign_in_as_staff
@@ -19,10 +20,11 @@ def claire(transactional_db):
     return user
 
 
-def assert_pdf(page, base, href):
+def cards_pdf_pages(page, base, href) -> list[str]:
+    """The text of each page of the cards PDF behind the link."""
     pdf = page.request.get(base + href)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
-    assert pdf.body().startswith(b"%PDF")
+    return pdf_pages(pdf)
 
 
 def test_a_trainer_enrols_a_learner_prints_cards_imports_ten_and_the_learner_signs_in(page, live_server, claire,
@@ -38,7 +40,8 @@ def test_a_trainer_enrols_a_learner_prints_cards_imports_ten_and_the_learner_sig
     code = page.locator("strong.code").nth(0).inner_text()
     pin = page.locator("strong.code").nth(1).inner_text()
     assert re.fullmatch(r"[A-Z0-9]{3}-[A-Z0-9]{3}", code) and re.fullmatch(r"\d{4}", pin)
-    assert_pdf(page, base, page.get_by_role("link", name="Imprimer sa carte (PDF)").get_attribute("href"))
+    [card] = cards_pdf_pages(page, base, page.get_by_role("link", name="Imprimer sa carte (PDF)").get_attribute("href"))
+    assert f"Votre code personnel {code} Votre code secret {pin}" in card and "Samia" in card
 
     # Import 10 people from a CSV: preview first, then confirm.
     csv_file = tmp_path / "groupe.csv"
@@ -50,7 +53,12 @@ def test_a_trainer_enrols_a_learner_prints_cards_imports_ten_and_the_learner_sig
     expect(page.get_by_role("cell", name="Élève3")).to_be_visible()
     click(page, "Inscrire les 10 personnes")
     expect(page.get_by_text("11 cartes attendent d'être imprimées.")).to_be_visible()
-    assert_pdf(page, base, page.get_by_role("link", name="Imprimer les cartes (PDF)").get_attribute("href"))
+    sheets = cards_pdf_pages(page, base, page.get_by_role("link", name="Imprimer les cartes (PDF)").get_attribute("href"))
+    assert len(sheets) == 2  # 8 + 3 cards
+    everything = " ".join(sheets)
+    assert f"Votre code personnel {code} Votre code secret {pin}" in everything  # Samia's PIN is kept until done
+    assert all(f"Élève{i}" in everything for i in range(10))
+    assert everything.count("Votre code secret") == 11
     click(page, "Apprenants", role="link")
     expect(page.get_by_text("11 personnes.")).to_be_visible()
 
