@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tremplin.accounts.middleware.GuestDeviceMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,7 +162,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if env("CACHE_URL", "").startswith(("redis://", "rediss://")):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
 
-
 # Uploads (the learner import is the only one). Each file is counted while it arrives and never
 # stored past FILE_UPLOAD_MAX_SIZE (tremplin.lib.uploads): the form then says it is too big, in French.
 # The other fields of a request keep Django's 2.5 MB; past it, the French 400 page explains why.
@@ -225,3 +225,8 @@ LOGGING = {
 # axes.W006 asks to lock by IP too. Deliberately not: a training room shares one IP address,
 # and locking it would lock out every learner in the room. Accounts are locked by username.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Open access (ADR 0010): new guest learners per client address and hour (a training room of 20 stays far
+# below), and how long an inactive guest's progress is kept before it is deleted.
+GUEST_BUDGET_PER_HOUR = int(env("TREMPLIN_GUEST_BUDGET_PER_HOUR", "60"))
+GUEST_INACTIVE_DAYS = int(env("TREMPLIN_GUEST_INACTIVE_DAYS", "180"))

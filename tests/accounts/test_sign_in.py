@@ -185,10 +185,10 @@ def test_argon2_is_tuned_to_owasp_minimum():
 
 
 def test_after_an_expired_session_the_learner_is_told_nothing_is_lost(client, samia):
-    response = client.get("/apprendre/", follow=True)
+    response = client.get("/apprendre/mon-cv/", follow=True)  # a page that needs the person's account
     assert "votre session a expiré : rien n'est perdu" in page_text(response)
-    signed_in = sign_in(client, samia.username, "2580", next="/apprendre/")
-    assert signed_in["Location"] == "/apprendre/"
+    signed_in = sign_in(client, samia.username, "2580", next="/apprendre/mon-cv/")
+    assert signed_in["Location"] == "/apprendre/mon-cv/"
 
 
 def test_a_learner_stays_signed_in_on_their_own_phone(client, samia):

@@ -22,8 +22,9 @@ def start(client):
     return session
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, bank):
-    response = client.get("/apprendre/positionnement/")
+def test_anonymous_visitors_open_the_diagnostic_but_a_session_url_sends_them_to_sign_in(client, bank):
+    assert client.get("/apprendre/positionnement/").status_code == 200  # open access (ADR 10)
+    response = client.get("/apprendre/positionnement/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 302 and "/connexion/" in response["Location"]
 
 

@@ -134,8 +134,9 @@ def test_the_attestation_is_not_given_before_the_module_is_completed(content, le
     assert response.status_code == 302
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(content, client):
-    response = client.get(reverse("learner:home"))
+def test_anonymous_visitors_learn_without_an_account_but_are_sent_to_sign_in_for_what_names_them(content, client):
+    assert client.get(reverse("learner:home")).status_code == 200  # open access (ADR 10)
+    response = client.get(reverse("learner:attestation", args=["ecran-tactile"]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:learner_login"))
 

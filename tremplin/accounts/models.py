@@ -42,6 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     card_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
+    # A learner who started without an account: known by the device cookie only, no PIN, no card, no name.
+    # « Garder ma progression » turns them into an ordinary learner with a code and a PIN (ADR 0010).
+    is_guest = models.BooleanField(default=False)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -65,6 +68,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_learner(self) -> bool:
         return self.kind == UserKind.LEARNER
+
+    @property
+    def is_guest_learner(self) -> bool:
+        return self.kind == UserKind.LEARNER and self.is_guest
 
     @property
     def display_name(self) -> str:

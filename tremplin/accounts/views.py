@@ -45,7 +45,8 @@ def home_for(user) -> str:
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def learner_login(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.method == "GET":
+    # A guest (open access) who has a card signs in here; the device's progress is offered afterwards.
+    if request.user.is_authenticated and not request.user.is_guest and request.method == "GET":
         return redirect(home_for(request.user))
     form = LearnerLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -9,6 +9,8 @@ from tremplin.progress.models import ModuleProgress
 
 def assignments_for_home(user) -> dict:
     """Unfinished assignments, soonest due first: a module links to the module, a track to the track."""
+    if not user.is_authenticated:
+        return {}
     assignments = assignments_of_learner(learner=user)
     if not assignments:
         return {}

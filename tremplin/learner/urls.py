@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_guest
 
 app_name = "learner"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("module/<slug:slug>/termine/", views.module_complete, name="module_complete"),
     path("module/<slug:slug>/attestation.pdf", views.attestation, name="attestation"),
     path("images/<slug:slug>/<str:sha>/<str:name>", views.asset, name="asset"),
+    path("garder-ma-progression/", views_guest.keep, name="keep"),
+    path("ajouter-ma-progression/", views_guest.attach, name="attach"),
     path("positionnement/", include("tremplin.learner.diagnostic_urls")),
     path("simulateurs/", include("tremplin.learner.simulator_urls")),
     path("mon-cv/", include("tremplin.learner.cv_urls")),

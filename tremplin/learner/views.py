@@ -10,15 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tremplin.accounts.device import COOKIE, device_guest
 from tremplin.catalog.models import ModuleAsset, Track
 from tremplin.catalog.selectors import module_active, modules_of, steps_of, tracks_for_learners
 from tremplin.lib.pdf import pdf_response, render_pdf
 from tremplin.progress.enums import ProgressStatus
-from tremplin.progress.quiz import InvalidAnswer, display_order, event_id_parse
-from tremplin.progress.selectors import module_to_resume, progress_by_module, progress_of
+from tremplin.progress.quiz import InvalidAnswer, display_order, event_id_parse, step_answer_read
+from tremplin.progress.selectors import has_history, module_to_resume, progress_by_module, progress_of
 from tremplin.progress.services import EventConflict, step_advance, step_answer
 
 from .decorators import learner_required
+from .guests import acting_learner
 from .home_assignments import assignments_for_home
 from .home_diagnostic import diagnostic_for_home
 
@@ -36,7 +38,7 @@ def _resume_index(progress, n_steps: int) -> int:
     return min(progress.furthest_position + 1, n_steps - 1)
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     progress = progress_by_module(learner=request.user)
@@ -47,11 +49,23 @@ def home(request: HttpRequest) -> HttpResponse:
         tracks.append({"track": track, "total": len(modules), "done": done})
     resume = module_to_resume(learner=request.user)
     return render(request, "learner/home.html", {
-        "tracks": tracks, "resume": resume,
+        "tracks": tracks, "resume": resume, **_open_access_offers(request),
         **assignments_for_home(request.user), **diagnostic_for_home(request.user)})
 
 
-@learner_required
+def _open_access_offers(request: HttpRequest) -> dict:
+    """A guest is offered to keep their progress; a person who signed in on a device holding a guest's
+    progress is asked whether to add it to their account (ADR 0010)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"anonymous": True}
+    if user.is_guest:
+        return {"keep_offer": has_history(learner=user)}
+    guest = device_guest(request.COOKIES.get(COOKIE))
+    return {"attach_offer": guest is not None and has_history(learner=guest)}
+
+
+@learner_required(open_to_all=True)
 @require_GET
 def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     track = get_object_or_404(Track, slug=slug, is_active=True)
@@ -60,7 +74,7 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "learner/track.html", {"track": track, "modules": modules})
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_GET
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     module = _module_or_404(slug)
@@ -97,7 +111,7 @@ def _step_context(request, module, steps, index, **extra):
     return context
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     module = _module_or_404(slug)
@@ -116,14 +130,16 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         if request.POST.get("action") == "answer" and current.is_question:
             try:
-                graded = step_answer(learner=request.user, step=current, raw=request.POST, event_id=event_id)
+                step_answer_read(current, request.POST)  # an unreadable answer creates no guest
+                graded = step_answer(learner=acting_learner(request), step=current, raw=request.POST,
+                                     event_id=event_id)
             except InvalidAnswer as exc:
                 return render(request, "learner/step.html", _step_context(
                     request, module, steps, index, form_error=str(exc)), status=400)
             return render(request, "learner/step.html", _step_context(
                 request, module, steps, index, answered=True, correct=graded.correct, picked=graded.picked))
         # "Suivant": the learner has seen this step.
-        advance = step_advance(learner=request.user, step=current, event_id=event_id)
+        advance = step_advance(learner=acting_learner(request), step=current, event_id=event_id)
     except EventConflict:
         return render(request, "learner/step.html", _step_context(
             request, module, steps, index, form_error=_expired()), status=400)
@@ -138,7 +154,7 @@ def _expired() -> str:
     return _("Ce formulaire n'est plus valable. Rien n'est perdu : appuyez à nouveau sur le bouton.")
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_GET
 def module_complete(request: HttpRequest, slug: str) -> HttpResponse:
     module = _module_or_404(slug)
@@ -157,6 +173,9 @@ def module_complete(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def attestation(request: HttpRequest, slug: str) -> HttpResponse:
     module = _module_or_404(slug)
+    if request.user.is_guest:  # an attestation names a person: keep the progress (and give a first name) first
+        messages.info(request, _("Pour avoir une attestation à votre nom, gardez d'abord votre progression."))
+        return redirect("learner:keep")
     progress = progress_of(learner=request.user, module=module)
     if progress is None or progress.status != ProgressStatus.COMPLETED:
         return redirect("learner:module", slug=module.slug)

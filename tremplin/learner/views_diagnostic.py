@@ -30,9 +30,10 @@ from tremplin.diagnostic.selectors import (
 )
 from tremplin.diagnostic.services import answer_submit, session_complete, session_profile_save, session_start
 from tremplin.lib.pdf import pdf_response, render_pdf
-from tremplin.organisations.models import Organisation
+from tremplin.organisations.selectors import organisations_following_learner
 
 from .decorators import learner_required
+from .guests import acting_learner
 
 
 def _session_or_404(request, session_id):
@@ -59,15 +60,16 @@ def question_context(version, *, number: int, error: str = "") -> dict:
     }
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_http_methods(["GET", "POST"])
 def diagnostic_home(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        session = session_start(learner=request.user)
+        session = session_start(learner=acting_learner(request))
         return redirect("learner:diagnostic_question", session_id=session.pk)
+    known = request.user.is_authenticated
     return render(request, "learner/diagnostic/home.html", {
-        "open_session": open_session_of(learner=request.user),
-        "last": completed_sessions_of(learner=request.user).first(),
+        "open_session": open_session_of(learner=request.user) if known else None,
+        "last": completed_sessions_of(learner=request.user).first() if known else None,
     })
 
 
@@ -122,7 +124,7 @@ def diagnostic_question(request: HttpRequest, session_id) -> HttpResponse:
 def results_context(session, learner) -> dict:
     previous = previous_session(session)
     results = results_of(session, previous)
-    organisations = Organisation.objects.filter(enrolments__learner=learner).order_by("name")[:3]
+    organisations = organisations_following_learner(learner=learner)
     return {"session": session, "results": results, "previous": previous,
             "modules": recommended_modules(learner=learner, results=results),
             "needs_help": needs_human_help(results), "organisations": organisations}

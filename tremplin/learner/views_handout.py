@@ -11,7 +11,7 @@ from tremplin.lib.pdf import pdf_response
 from .decorators import learner_required
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_GET
 def handout(request: HttpRequest, slug: str) -> HttpResponse:
     module = module_active(slug=slug)

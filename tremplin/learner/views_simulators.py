@@ -27,6 +27,7 @@ from tremplin.simulators.services import (
 )
 
 from .decorators import learner_required
+from .guests import acting_learner
 
 SESSION_KEY = "simulators"
 MAX_STATES = 3
@@ -142,12 +143,12 @@ def _screen_context(attempt, sim: SimulatorFile, screen: Screen, *, values=None,
 
 # --- views ----------------------------------------------------------------------------------------
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_GET
 def simulator_list(request: HttpRequest) -> HttpResponse:
     return render(request, "learner/simulators/list.html", {
         "simulators": list(simulators_for_learners()),
-        "attempts": list(recent_attempts(learner=request.user, limit=10)),
+        "attempts": list(recent_attempts(learner=request.user, limit=10)) if request.user.is_authenticated else [],
     })
 
 
@@ -158,7 +159,7 @@ def _simulator_or_404(slug: str):
     return simulator
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_GET
 def simulator_intro(request: HttpRequest, slug: str) -> HttpResponse:
     simulator = _simulator_or_404(slug)
@@ -168,7 +169,7 @@ def simulator_intro(request: HttpRequest, slug: str) -> HttpResponse:
         "simulator": simulator, "sim": sim, "persona": sim.persona, "modes": modes})
 
 
-@learner_required
+@learner_required(open_to_all=True)
 @require_POST
 def simulator_start(request: HttpRequest, slug: str) -> HttpResponse:
     simulator = _simulator_or_404(slug)
@@ -179,7 +180,7 @@ def simulator_start(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "learner/simulators/intro.html", {
             "simulator": simulator, "sim": sim, "persona": sim.persona, "modes": modes,
             "form_error": _("Choisissez une façon de vous entraîner.")}, status=400)
-    attempt = attempt_start(learner=request.user, simulator=simulator, mode=mode)
+    attempt = attempt_start(learner=acting_learner(request), simulator=simulator, mode=mode)
     return redirect("learner:simulator_run", attempt_id=attempt.id)
 
 

@@ -50,6 +50,24 @@ def learner_enrol(*, organisation: Organisation, created_by: User | None, first_
     return new
 
 
+class AlreadyFollowed(ValueError):
+    pass
+
+
+@transaction.atomic
+def learner_enrol_existing(*, organisation: Organisation, learner: User, actor: User) -> Enrolment:
+    """A person who already has a code joins the organisation, with their consent (their history comes along)."""
+    if not learner.is_learner or learner.is_guest or not learner.is_active:
+        raise ValueError("only an active learner with a code can be enrolled this way")
+    enrolment, created = Enrolment.objects.get_or_create(learner=learner, organisation=organisation,
+                                                         defaults={"created_by": actor})
+    if not created:
+        raise AlreadyFollowed
+    _audit(actor=actor, action="learner.enrol_existing", target_type="learner", target_id=learner.pk,
+           organisation_id=organisation.pk, detail={"consent_at": timezone.now().isoformat()})
+    return enrolment
+
+
 @transaction.atomic
 def learner_pins_reset(*, organisation: Organisation, learners: list[User], actor: User) -> dict[str, str]:
     """New PINs and new QR cards for learners the organisation follows (old cards stop working)."""
@@ -289,6 +307,32 @@ def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, ac
 
 
 _NOT_MERGED_APPS = {"audit", "admin", "axes", "sessions"}
+
+
+@transaction.atomic
+def learner_history_move(*, source: User, target: User) -> dict[str, int]:
+    """Move every row about ``source`` to ``target`` (target's row wins on unique conflicts). For a guest
+    whose device progress joins the account they signed in with (ADR 0010): a guest is followed by no
+    organisation, so there is no other organisation's row to protect."""
+    if source.pk == target.pk or not source.is_learner or not target.is_learner:
+        raise ValueError("needs two different learners")
+    if Enrolment.objects.filter(learner=source).exists():
+        raise ValueError("the source is followed by an organisation: use learner_merge")
+    moved: dict[str, int] = {}
+    for rel in User._meta.related_objects:
+        model = rel.related_model
+        if model._meta.app_label in _NOT_MERGED_APPS:
+            continue
+        if rel.many_to_many:
+            if not rel.through._meta.auto_created:
+                continue
+            model, name = rel.through, rel.field.m2m_reverse_field_name()
+        else:
+            name = rel.field.name
+        count = _reassign(model._default_manager.filter(**{name: source}), name, target)
+        if count:
+            moved[model._meta.label] = count
+    return moved
 
 
 def _organisation_path(model) -> str | None:

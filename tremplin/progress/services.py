@@ -180,3 +180,20 @@ def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str) -> Adv
     event_record(learner=learner, event_id=completion_event_id(event_id), verb=Verb.COMPLETED,
                  object_type=ObjectType.MODULE, object_id=module.slug, module=module)
     return Advance(completed=True)
+
+
+@transaction.atomic
+def guest_attach(*, guest: User, learner: User) -> int:
+    """What a guest did on a device joins the account its owner signed in with; the guest is deleted.
+
+    Returns how many learning events joined (0 when the guest had already been attached: a double tap,
+    a second tab)."""
+    from tremplin.organisations.services import learner_history_move
+
+    guest = User.objects.select_for_update().filter(pk=guest.pk, is_guest=True).first()
+    if guest is None:
+        return 0
+    moved = learner_history_move(source=guest, target=learner)
+    guest.delete()
+    progress_rebuild(learner=learner)
+    return moved.get("progress.LearningEvent", 0)

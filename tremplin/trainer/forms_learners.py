@@ -42,6 +42,27 @@ class EnrolForm(forms.Form):
         return year
 
 
+class EnrolExistingForm(forms.Form):
+    """A person who already has a code (they learnt alone, or with another structure) joins this structure."""
+
+    code = forms.CharField(label=_("Son code personnel"), max_length=20,
+                           help_text=_("Il est écrit sur sa carte. Exemple : K7M-4PX"),
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                                         "spellcheck": "false"}))
+    pin = forms.CharField(label=_("Son code secret (4 chiffres), tapé par la personne"), max_length=4, min_length=4,
+                          widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                          error_messages={"min_length": _("Le code secret a 4 chiffres."),
+                                          "max_length": _("Le code secret a 4 chiffres.")})
+    consent = forms.BooleanField(
+        label=_("La personne est d'accord : notre structure pourra voir ce qu'elle a déjà fait et la suivre."),
+        error_messages={"required": _("Cochez la case : la personne doit être d'accord.")})
+
+    def clean_code(self) -> str:
+        from tremplin.accounts.codes import normalise_code
+
+        return normalise_code(self.cleaned_data["code"].replace("\x00", ""))
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Fichier CSV ou Excel (.xlsx)"),
                            help_text=_("Une ligne par personne. Première ligne : les noms des colonnes "

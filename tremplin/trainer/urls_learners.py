@@ -15,6 +15,7 @@ urlpatterns = [
     path("apprenants/", v.learner_list, name="learners"),
     path("apprenants/export.csv", v.learner_export, name="learners_export"),
     path("apprenants/inscrire/", v.learner_enrol_view, name="learner_enrol"),
+    path("apprenants/inscrire-avec-un-code/", v.learner_enrol_existing_view, name="learner_enrol_existing"),
     path("apprenants/importer/", v.import_upload, name="import_upload"),
     path("apprenants/importer/<uuid:pk>/", v.import_preview, name="import_preview"),
     path("apprenants/cartes/", v.cards, name="cards"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tremplin.accounts.services import sign_in_attempt_start, sign_in_failure_record
 from tremplin.coaching import services as coaching_services
 from tremplin.lib.pdf import pdf_response
 from tremplin.lib.spreadsheet import csv_writer
@@ -34,9 +36,11 @@ from tremplin.organisations.selectors import (
     signup_links_of,
 )
 from tremplin.organisations.services import (
+    AlreadyFollowed,
     ImportNotReady,
     ShareError,
     learner_enrol,
+    learner_enrol_existing,
     learner_import_confirm,
     learner_import_prepare,
     learner_pins_reset,
@@ -46,7 +50,7 @@ from tremplin.organisations.services import (
 
 from . import cards as card_store
 from .decorators import trainer_required
-from .forms_learners import EnrolForm, ImportForm, ReprintForm, ShareForm, SignupLinkForm
+from .forms_learners import EnrolExistingForm, EnrolForm, ImportForm, ReprintForm, ShareForm, SignupLinkForm
 
 PREVIEW_ROWS = 20
 ERRORS_SHOWN = 200
@@ -182,6 +186,35 @@ def learner_share_view(request, pk, scope):
     messages.success(request, _("%(org)s peut maintenant suivre %(name)s.")
                      % {"org": target.name, "name": learner.first_name})
     return redirect(reverse("trainer:learner_account", args=[learner.pk]))
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def learner_enrol_existing_view(request, scope):
+    """Enrol a person who already has a code and PIN (they learnt alone, or another structure enrolled them)."""
+    form = EnrolExistingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = sign_in_attempt_start(request=request)
+        if wait:
+            form.add_error(None, _("Beaucoup d'essais ont échoué depuis ce lieu. Attendez %(n)s secondes puis "
+                                   "réessayez.") % {"n": wait})
+            return render(request, "trainer/learners/enrol_existing.html", {"form": form}, status=429)
+        learner = authenticate(request, username=form.cleaned_data["code"], password=form.cleaned_data["pin"])
+        if learner is None or not learner.is_learner:
+            sign_in_failure_record(request=request)
+            form.add_error("pin", _("Le code ou le code secret n'est pas bon. Vérifiez la carte de la personne."))
+        else:
+            try:
+                learner_enrol_existing(organisation=scope.organisation, learner=learner, actor=request.user)
+            except AlreadyFollowed:
+                messages.info(request, _("%(name)s est déjà suivi par votre structure.")
+                              % {"name": learner.display_name})
+            else:
+                messages.success(request, _("%(name)s est inscrit dans votre structure, avec tout ce qu'il a déjà "
+                                            "fait.") % {"name": learner.display_name})
+            return redirect("trainer:learner_account", pk=learner.pk)
+    return render(request, "trainer/learners/enrol_existing.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 # --- Cards -------------------------------------------------------------------------------------------------
