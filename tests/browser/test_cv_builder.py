@@ -3,19 +3,16 @@
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from tremplin.accounts.services import learner_create
-from tremplin.catalog.services import curriculum_load
 
 from ..pdf import missing_phrases, pdf_page_count, pdf_text
 from .steps import click, sign_in_with_code
 
 
 @pytest.fixture
-def karim(transactional_db):
-    curriculum_load(root=settings.CONTENT_ROOT)
+def karim(transactional_db, real_content):
     return learner_create(first_name="Karim", pin="4826").user
 
 

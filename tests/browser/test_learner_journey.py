@@ -5,16 +5,12 @@ from playwright.sync_api import expect
 
 from tremplin.accounts.services import learner_create
 
-from ..conftest import FIXTURE_CONTENT
 from ..pdf import pdf_text
 from .steps import click, go, sign_in_with_code
 
 
 @pytest.fixture
-def samia(transactional_db):
-    from tremplin.catalog.services import curriculum_load
-
-    curriculum_load(root=FIXTURE_CONTENT)
+def samia(transactional_db, content):
     return learner_create(first_name="Samia", pin="2580").user
 
 

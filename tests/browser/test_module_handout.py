@@ -1,20 +1,18 @@
 """On a phone: a learner opens a real module and fetches its handout; a trainer opens « Contenus » and a guide."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, StaffFactory
 from tests.pdf import missing_phrases, pdf_text
 from tremplin.accounts.services import learner_create
-from tremplin.catalog.services import curriculum_load
 
 from .steps import click, go, sign_in_with_code
 
 
 @pytest.fixture
-def real_curriculum(transactional_db):
-    return curriculum_load(root=settings.CONTENT_ROOT)
+def real_curriculum(transactional_db, real_content):
+    return real_content
 
 
 def _pdf(page, base, link_name, *expected):
