@@ -18,3 +18,14 @@ def home(request):
 def _find_help_url() -> str:
     """The « find help near me » door opens once places are published (issue 12)."""
     return reverse("public:find_help") if places_exist() else ""
+
+
+@login_not_required
+@require_GET
+def accessibility(request):
+    return render(request, "public/accessibility.html")
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    return render(request, "public/csrf_failure.html", status=403)
