@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tremplin.lib.spreadsheet import csv_text, safe_cell
+from tremplin.lib.spreadsheet import csv_response, csv_text, safe_cell
 from tremplin.organisations.models import SignupLink
 
 from .coaching.world import build_side
@@ -141,3 +141,10 @@ def test_a_formula_hidden_after_a_separator_is_neutralised_too():
     assert safe_cell("a;=1+1") == "a;'=1+1"
     assert safe_cell("a,@SUM(A1)") == "a,'@SUM(A1)"
     assert safe_cell("Paris, -5 °C") == "Paris, -5 °C"
+
+
+def test_a_csv_download_has_the_bom_semicolons_and_safe_cells():
+    response, writer = csv_response("liste.csv")
+    writer.writerow(["Prénom", "=1+1", -3])
+    assert response["Content-Disposition"] == 'attachment; filename="liste.csv"'
+    assert response.content.decode("utf-8") == "\ufeffPrénom;'=1+1;-3\r\n"
