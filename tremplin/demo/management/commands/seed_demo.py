@@ -5,6 +5,7 @@ from tremplin.accounts.codes import format_code
 from tremplin.demo.coaching import build_demo_coaching
 from tremplin.demo.diagnostic import build_demo_diagnostic
 from tremplin.demo.network import STAFF_PASSWORD, build_demo_network
+from tremplin.demo.places import build_demo_places
 from tremplin.demo.simulators import build_demo_simulators
 from tremplin.demo.trainer_enrolment import seed_trainer_enrolment_demo
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         report.created += build_demo_coaching()
         report.created += build_demo_diagnostic()
         report.created += build_demo_simulators()
+        report.created += build_demo_places()  # the Angers hub's places; each structure's public profile
         seed_trainer_enrolment_demo()  # Yanis in both structures, a pending invitation, a workshop sign-up link
         out = self.stdout
         out.write(self.style.SUCCESS(f"Réseau de démonstration prêt ({report.created} éléments créés)."))
