@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "axes",
-    "template_partials",
     "tremplin.accounts",
     "tremplin.organisations",
     "tremplin.catalog",
