@@ -63,8 +63,10 @@ test: install node_modules/.installed system-check var ## the whole suite (brows
 test-fast: install ## the suite without browser tests
 	$(PY) -m pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
 
-quality: install ## lint and deployment checks
+quality: install ## lint (ruff, djLint), types of services and selectors (mypy), deployment checks
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint tremplin --lint
+	$(VENV)/bin/mypy
 	DJANGO_SECRET_KEY=check-only-$$(head -c 64 /dev/urandom | base64 | tr -dc a-zA-Z0-9) DJANGO_ALLOWED_HOSTS=tremplin.example.org \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.prod
 

@@ -7,6 +7,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -184,13 +185,25 @@ def _client_key(request) -> str | None:
     return str(ip)
 
 
+class _Throttle(TypedDict):
+    """The shape of settings.SIGN_IN_THROTTLE."""
+
+    cache: str
+    window_seconds: int
+    spacing: list[tuple[int, int]]  # (failures in the last hour, seconds between two attempts)
+
+
+def _throttle() -> _Throttle:
+    return cast(_Throttle, settings.SIGN_IN_THROTTLE)
+
+
 def _cache():
-    return caches[settings.SIGN_IN_THROTTLE["cache"]]
+    return caches[_throttle()["cache"]]
 
 
 def _recent_failures(cache, client: str, now: float) -> float:
     """Failures in the last hour, estimated from this hour's bucket and a share of the previous one."""
-    window = settings.SIGN_IN_THROTTLE["window_seconds"]
+    window = _throttle()["window_seconds"]
     bucket = int(now // window)
     counts = cache.get_many([f"sign-in:failures:{client}:{bucket}", f"sign-in:failures:{client}:{bucket - 1}"])
     current = counts.get(f"sign-in:failures:{client}:{bucket}", 0)
@@ -200,7 +213,7 @@ def _recent_failures(cache, client: str, now: float) -> float:
 
 def _spacing(failures: float) -> int:
     """Seconds between two attempts for a client with more recent failures than a threshold (0: no spacing)."""
-    return max((seconds for threshold, seconds in settings.SIGN_IN_THROTTLE["spacing"] if failures > threshold),
+    return max((seconds for threshold, seconds in _throttle()["spacing"] if failures > threshold),
                default=0)
 
 
@@ -233,7 +246,7 @@ def sign_in_failure_record(*, request) -> None:
     client = _client_key(request)
     if client is None:
         return
-    window = settings.SIGN_IN_THROTTLE["window_seconds"]
+    window = _throttle()["window_seconds"]
     key = f"sign-in:failures:{client}:{int(time.time() // window)}"
     try:
         cache = _cache()

@@ -111,12 +111,14 @@ def progress_rebuild(*, learner: User | None = None) -> int:
     layouts: dict[int, tuple[dict[str, int], list[str]]] = {}
     built: dict[tuple, ModuleProgress] = {}
     for event in events.select_related("module").iterator(chunk_size=2000):
-        key = (event.learner_id, event.module_id)
+        module = event.module
+        assert module is not None  # events without a module are filtered out above
+        key = (event.learner_id, module.pk)
         if key not in built:
-            built[key] = ModuleProgress(learner_id=event.learner_id, module_id=event.module_id)
-        if event.module_id not in layouts:
-            layouts[event.module_id] = _module_layout(event.module)
-        _apply(built[key], event, *layouts[event.module_id])
+            built[key] = ModuleProgress(learner_id=event.learner_id, module_id=module.pk)
+        if module.pk not in layouts:
+            layouts[module.pk] = _module_layout(module)
+        _apply(built[key], event, *layouts[module.pk])
     ModuleProgress.objects.bulk_create(built.values(), batch_size=1000)
     return len(built)
 
@@ -190,10 +192,10 @@ def guest_attach(*, guest: User, learner: User) -> int:
     a second tab)."""
     from tremplin.organisations.services import learner_history_move
 
-    guest = User.objects.select_for_update().filter(pk=guest.pk, is_guest=True).first()
-    if guest is None:
+    locked = User.objects.select_for_update().filter(pk=guest.pk, is_guest=True).first()
+    if locked is None:
         return 0
-    moved = learner_history_move(source=guest, target=learner)
-    guest.delete()
+    moved = learner_history_move(source=locked, target=learner)
+    locked.delete()
     progress_rebuild(learner=learner)
     return moved.get("progress.LearningEvent", 0)
