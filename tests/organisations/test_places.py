@@ -221,3 +221,13 @@ def test_the_vocabulary_read_from_the_schema_is_the_standard_s():
     assert "Langues étrangères (anglais)" in vocabulary("prise_en_charge_specifique")
     assert vocabulary("frais_a_charge") == ("Gratuit", "Gratuit sous condition", "Payant")
     assert len(columns()) == 32
+
+
+def test_export_places_writes_a_file_when_given_a_path(tmp_path):
+    import_places(path=FIXTURES / "epernay.csv")
+    target = tmp_path / "lieux.csv"
+    err = io.StringIO()
+    call_command("export_places", str(target), stderr=err)
+    assert "36 lieux exportés" in err.getvalue()
+    assert frictionless_errors(target.read_text(encoding="utf-8"), tmp_path) == []
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 37

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from tremplin.organisations.places import export_places
 
@@ -14,6 +15,6 @@ class Command(BaseCommand):
         if file:
             with open(file, "w", encoding="utf-8", newline="") as stream:
                 count = export_places(stream)
-            self.stderr.write(f"{count} lieux exportés dans {file}.")
+            self.stderr.write(_("%(count)s lieux exportés dans %(file)s.") % {"count": count, "file": file})
         else:
             export_places(self.stdout)
