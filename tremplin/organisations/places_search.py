@@ -95,6 +95,8 @@ def places_near(*, origin: Origin, filters: set[str] | frozenset[str] = frozense
             longitude__gte=origin.longitude - dlon, longitude__lte=origin.longitude + dlon)
         found = []
         for place in candidates:
+            if place.latitude is None or place.longitude is None:  # the range filter already excludes them
+                continue
             km = haversine_km(origin.latitude, origin.longitude, place.latitude, place.longitude)
             if km <= radius and _matches(place, set(filters)):
                 found.append((place, km))

@@ -31,16 +31,18 @@ def profile_initial(*, organisation: Organisation) -> dict:
 
 
 @transaction.atomic
-def organisation_place_save(*, organisation: Organisation, actor: User, values: dict) -> Place:
+def organisation_place_save(*, organisation: Organisation, actor: User | None, values: dict) -> Place:
     """Create or update the organisation's public profile; it is published with ``export_places``.
 
     ``values``: the profile fields (``PROFILE_TEXT_FIELDS``, ``PROFILE_LIST_FIELDS``, ``latitude``,
     ``longitude``). List values outside the standard's vocabulary are refused (``ValueError``).
     """
     organisation = Organisation.objects.select_for_update().select_related("commune").get(pk=organisation.pk)
-    place = organisation.place
-    created = place is None
-    if created:
+    existing = organisation.place
+    created = existing is None
+    if existing is not None:
+        place = existing
+    else:
         place = Place(commune=organisation.commune.name, code_insee=organisation.commune.code,
                       cog_commune=organisation.commune, typologie=organisation.type, date_maj=timezone.localdate())
     for name in PROFILE_TEXT_FIELDS:
@@ -67,6 +69,6 @@ def organisation_place_save(*, organisation: Organisation, actor: User, values: 
         organisation.place = place
         organisation.save(update_fields=["place"])
     audit_log(actor=actor, action="organisation.place_create" if created else "organisation.place_update",
-              target_type="place", target_id=place.pk, organisation_id=organisation.pk,
+              target_type="place", target_id=str(place.pk), organisation_id=organisation.pk,
               detail={"fields": sorted(k for k in values if values.get(k) not in (None, "", []))})
     return place
