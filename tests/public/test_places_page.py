@@ -70,6 +70,8 @@ def test_a_person_finds_the_nearest_places_from_a_postcode_with_distance_phone_a
 
 def test_a_commune_name_works_too_and_an_unknown_one_is_explained_in_french(client, marne):
     assert "Médiathèque Simone-Veil" in client.get(URL, {"commune": "Épernay"}).content.decode()
+    assert "Autour de Épernay" in client.get(URL, {"commune": "epernay"}).content.decode()  # typed on a phone
+    assert "Autour de Saint-Mard-lès-Rouffy" in client.get(URL, {"commune": "saint mard les rouffy"}).content.decode()
     response = client.get(URL, {"commune": "Trifouillis"})
     assert response.status_code == 400
     assert "Nous ne trouvons pas cette commune" in response.content.decode()

@@ -9,12 +9,14 @@ so); ADR 9.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.db.models import Avg, Q
 
 from .models import Commune, Place
 from .opening_hours import opens_on_saturday
+from .places import normalise_text
 
 EARTH_RADIUS_KM = 6371.0088
 RADII_KM = (15, 40, 100, 250)  # widened until a page is full
@@ -115,3 +117,20 @@ def place_public(*, place_id) -> Place | None:
 
 def places_exist() -> bool:
     return Place.objects.filter(latitude__isnull=False).exists()
+
+
+_LOOSE = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç", "y": "yÿ"}
+
+
+def communes_by_loose_name(*, text: str, limit: int = 30) -> list[Commune]:
+    """Communes whose name matches ``text`` without accents, case, hyphens or apostrophes: what a person types
+    on a phone (« epernay », « saint mard les rouffy »). Used when the exact lookup found nothing."""
+    words = normalise_text(text).split()
+    if not words or len(text) > 80:
+        return []
+    parts = []
+    for word in words:
+        parts.append("".join(f"[{_LOOSE[ch]}]" if ch in _LOOSE else re.escape(ch) for ch in word))
+    pattern = "^" + "[- ']+".join(parts) + "$"
+    return list(Commune.objects.filter(name__iregex=pattern).select_related("department")
+                .order_by("-population")[:limit])
