@@ -34,12 +34,12 @@ def test_a_person_finds_the_nearest_place_open_on_saturday_on_a_phone_without_ja
     click(page, "Chercher")
     expect(page.get_by_role("heading", name="Plusieurs communes correspondent. Laquelle ?")).to_be_visible()
     click(page, "Moussy (51)", role="link")
-    expect(page.get_by_role("heading", name="Autour de Moussy")).to_be_visible()
+    expect(page.get_by_role("heading", name="Moussy et alentours")).to_be_visible()
 
     page.get_by_label("Ma commune ou mon code postal").fill("51200")
     page.get_by_label("Ouvert le samedi").check()
     click(page, "Chercher")
-    expect(page.get_by_role("heading", name="Autour de Épernay")).to_be_visible()
+    expect(page.get_by_role("heading", name="Épernay et alentours")).to_be_visible()
     first = page.locator("ol.places > li").first
     expect(first).to_contain_text("km")
     phone = first.get_by_role("link", name="Appeler le")

@@ -57,7 +57,7 @@ def distances(html: str) -> list[float]:
 
 def test_a_person_finds_the_nearest_places_from_a_postcode_with_distance_phone_and_hours(client, marne):
     html = client.get(URL, {"commune": "51200"}).content.decode()
-    assert "Autour de Épernay" in html
+    assert "Épernay et alentours" in html
     km = distances(html)
     assert len(km) == 20 and km == sorted(km)  # a page of 20, nearest first
     assert 'href="tel:+33326533780"' in html and "Appeler le 03 26 53 37 80" in html
@@ -70,8 +70,8 @@ def test_a_person_finds_the_nearest_places_from_a_postcode_with_distance_phone_a
 
 def test_a_commune_name_works_too_and_an_unknown_one_is_explained_in_french(client, marne):
     assert "Médiathèque Simone-Veil" in client.get(URL, {"commune": "Épernay"}).content.decode()
-    assert "Autour de Épernay" in client.get(URL, {"commune": "epernay"}).content.decode()  # typed on a phone
-    assert "Autour de Saint-Mard-lès-Rouffy" in client.get(URL, {"commune": "saint mard les rouffy"}).content.decode()
+    assert "Épernay et alentours" in client.get(URL, {"commune": "epernay"}).content.decode()  # typed on a phone
+    assert "Saint-Mard-lès-Rouffy et alentours" in client.get(URL, {"commune": "saint mard les rouffy"}).content.decode()
     response = client.get(URL, {"commune": "Trifouillis"})
     assert response.status_code == 400
     assert "Nous ne trouvons pas cette commune" in response.content.decode()
@@ -82,7 +82,7 @@ def test_a_postcode_shared_by_several_communes_offers_the_choice(client, marne):
     assert "Plusieurs communes correspondent" in html
     assert "?code=51342" in html and "?code=51390" in html
     chosen = client.get(URL, {"code": "51390", "commune": "51530"}).content.decode()
-    assert "Autour de Moussy" in chosen and distances(chosen)
+    assert "Moussy et alentours" in chosen and distances(chosen)
 
 
 def test_filters_keep_only_the_places_that_match(client, marne):
@@ -138,3 +138,9 @@ def test_hours_are_said_in_plain_french_and_saturday_is_understood():
 
 def test_distances_are_great_circle_kilometres():
     assert haversine_km(48.8566, 2.3522, 45.7640, 4.8357) == pytest.approx(392, abs=2)  # Paris – Lyon
+
+
+def test_a_corsican_postcode_finds_its_commune_in_2a_or_2b(client):
+    corse_du_sud = DepartmentFactory(code="2A", name="Corse-du-Sud", region=RegionFactory(code="94", name="Corse"))
+    CommuneFactory(code="2A004", name="Ajaccio", department=corse_du_sud, postcodes=["20000", "20090"])
+    assert "Ajaccio et alentours" in client.get(URL, {"commune": "20090"}).content.decode()

@@ -134,3 +134,12 @@ def communes_by_loose_name(*, text: str, limit: int = 30) -> list[Commune]:
     pattern = "^" + "[- ']+".join(parts) + "$"
     return list(Commune.objects.filter(name__iregex=pattern).select_related("department")
                 .order_by("-population")[:limit])
+
+
+def communes_by_postcode(*, postcode: str) -> list[Commune]:
+    """Communes with this postcode, Corsica included (postcodes 20xxx, departments 2A and 2B)."""
+    if not re.fullmatch(r"\d{5}", postcode or ""):
+        return []
+    departments = ["2A", "2B"] if postcode.startswith("20") else [postcode[:2], postcode[:3]]
+    candidates = Commune.objects.filter(department_id__in=departments).select_related("department")
+    return [c for c in candidates if postcode in (c.postcodes or [])]

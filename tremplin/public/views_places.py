@@ -20,6 +20,7 @@ from tremplin.organisations.places_search import (
     FREE,
     commune_origin,
     communes_by_loose_name,
+    communes_by_postcode,
     place_public,
     places_near,
 )
@@ -79,7 +80,7 @@ def find_help(request):
     code = request.GET.get("code", "")[:5]
     communes = commune_lookup(text=code or text)
     if not communes and text and not code:  # « epernay », « saint mard les rouffy »: typed on a phone
-        communes = communes_by_loose_name(text=text)
+        communes = communes_by_postcode(postcode=text) or communes_by_loose_name(text=text)
     if (text or code) and not communes:
         context["error"] = _("Nous ne trouvons pas cette commune. Écrivez son nom ou son code postal "
                              "(5 chiffres), par exemple « Angers » ou « 49000 ».")
