@@ -3,12 +3,10 @@
 import re
 
 import pytest
-from django.conf import settings
 
 from tests.conftest import page_text
 from tests.factories import LearnerFactory
 from tests.pdf import pdf_page_count, pdf_page_sizes_mm, pdf_text
-from tremplin.catalog.services import curriculum_load
 from tremplin.cv.checks import cv_advice, email_problems, email_suggestion
 from tremplin.cv.models import CV
 from tremplin.cv.schema import CVData
@@ -202,8 +200,7 @@ def test_staff_and_anonymous_visitors_cannot_use_the_learner_cv(client, staff):
     assert client.post(URL + "contact/", CONTACT).status_code == 403
 
 
-def test_the_emploi_track_and_the_cv_module_link_to_mon_cv(learner_client):
-    curriculum_load(root=settings.CONTENT_ROOT)
+def test_the_emploi_track_and_the_cv_module_link_to_mon_cv(learner_client, real_content):
     assert f'href="{URL}"' in page_text(learner_client.get("/apprendre/parcours/emploi/"))
     assert f'href="{URL}"' in page_text(learner_client.get("/apprendre/module/ecrire-un-cv/"))
     assert f'href="{URL}"' not in page_text(learner_client.get("/apprendre/parcours/premiers-pas/"))

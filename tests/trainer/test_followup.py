@@ -126,13 +126,10 @@ def test_a_trainer_cannot_open_the_file_of_a_learner_of_another_organisation(tra
     assert not AuditEntry.objects.filter(action="learner.view").exists()
 
 
-def test_the_learner_file_shows_the_latest_diagnostic_levels(trainer_client, side):
-    from pathlib import Path
-
+def test_the_learner_file_shows_the_latest_diagnostic_levels(trainer_client, side, real_bank):
     from tremplin.diagnostic.selectors import latest_results_for, paper_form_versions
-    from tremplin.diagnostic.services import bank_load, paper_session_record
+    from tremplin.diagnostic.services import paper_session_record
 
-    bank_load(root=Path(__file__).resolve().parents[2] / "content" / "diagnostic" / "fr")
     paper_session_record(learner=side.learner, trainer=side.trainer,
                          answers={v.item.slug: 0 for v in paper_form_versions()})
     results = latest_results_for(learner=side.learner)
