@@ -122,7 +122,7 @@ ROUTES: dict[str, Route] = {
     "import_upload": Route(methods=("GET", "POST"), body=_import_body),
     "import_preview": Route(methods=("GET", "POST"), forged=True, shows=("import row 0 first name",)),
     "cards": Route(),
-    "cards_pdf": Route(query=lambda o, t: {"apprenant": o.learner.pk}),
+    "cards_pdf": Route(query=lambda o, t: {"apprenant": o.learner.pk}, shows=LEARNER),
     "cards_forget": Route(methods=("POST",)),
     "cards_reprint": Route(methods=("GET", "POST"), theirs_post=frozenset({400}), shows=LEARNER,
                            query=lambda o, t: {"q": o.learner.first_name},
@@ -185,8 +185,9 @@ ROUTES: dict[str, Route] = {
 OVERRIDES = {
     # An import is visible to the person who uploaded it only (it holds their file).
     ("import_preview", "GET", "admin"): {404}, ("import_preview", "POST", "admin"): {404},
-    # Cards carry secret PINs kept in the printing trainer's session only: none are pending here.
-    **{("cards_pdf", "GET", role): {404} for role in ("trainer", "admin", *OTHERS)},
+    # Cards carry secret PINs kept in the printing trainer's session only: our trainer has one waiting (see
+    # _build), nobody else has any.
+    **{("cards_pdf", "GET", role): {404} for role in ("admin", *OTHERS)},
     # A trainer of both organisations may switch to ours: that is what the switch is for.
     ("organisation_switch", "POST", "trainer_of_both"): {302},
 }
@@ -258,6 +259,14 @@ def _build(loaded_rows):
     MembershipFactory(organisation=theirs.organisation, user=both)
     MembershipFactory(organisation=ours.organisation, user=both)
     ours.clients = _signed_in_clients(ours, theirs, both)
+    # Our trainer gives our learner a new PIN: a card waits to be printed in their session only.
+    trainer = ours.clients["trainer"][0]
+    assert trainer.post(reverse("trainer:learner_pin_reset", args=[ours.learner.pk])).status_code == 200
+    ours.clients["trainer"] = (trainer, copy.deepcopy(trainer.cookies))
+    ours.learner.refresh_from_db()  # a new card token too
+    learner = ours.clients["learner"][0]
+    learner.force_login(ours.learner)  # a new PIN signs the person out everywhere
+    ours.clients["learner"] = (learner, copy.deepcopy(learner.cookies))
     return ours, theirs, both
 
 
