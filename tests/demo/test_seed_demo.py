@@ -60,15 +60,21 @@ def test_running_the_demo_commands_again_duplicates_nothing(seeded):
     assert again == seeded.counts
 
 
-def test_the_demo_network_has_two_structures_their_trainers_and_forty_learners(seeded):
-    assert Organisation.objects.count() == 2
-    assert Organisation.objects.values("commune__department").distinct().count() == 2
-    assert User.objects.filter(kind=UserKind.STAFF).count() == 3
+def test_the_demo_network_has_two_structures_a_partner_agency_and_forty_one_learners(seeded):
+    from tremplin.coaching.models import Referral
+    from tremplin.organisations.enums import MembershipRole
+
+    partners = Organisation.objects.filter(memberships__role=MembershipRole.PRESCRIBER).distinct()
+    structures = Organisation.objects.exclude(pk__in=partners)
+    assert structures.count() == 2 and partners.count() == 1
+    assert structures.values("commune__department").distinct().count() == 2
+    assert User.objects.filter(kind=UserKind.STAFF).count() == 4
     for org in Organisation.objects.all():
         assert Membership.objects.filter(organisation=org).exists()
-    assert User.objects.filter(kind=UserKind.LEARNER).count() == 40
+    assert User.objects.filter(kind=UserKind.LEARNER).count() == 41  # 40, and one person referred and enrolled
+    assert sorted(Referral.objects.values_list("status", flat=True)) == ["enrolled", "sent"]
     printed = seeded.printed
-    assert "tremplin-demo-2026" in printed and "code secret" in printed
+    assert "tremplin-demo-2026" in printed and "code secret" in printed and "oriente des personnes" in printed
 
 
 def test_demo_learners_are_mid_way_or_done_and_their_progress_is_what_their_events_say(seeded):

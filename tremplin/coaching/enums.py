@@ -129,3 +129,18 @@ class FollowStatus(models.TextChoices):
 STUCK_AFTER_DAYS = 14
 # …or this many questions of the module answered wrongly the first time.
 STUCK_WRONG_FIRST_ANSWERS = 2
+
+
+class ReferralUrgency(models.TextChoices):
+    NORMAL = "normal", _("Pas pressé")
+    SOON = "soon", _("Dans la semaine")
+    URGENT = "urgent", _("Urgent : une démarche à faire très vite")
+
+
+class ReferralStatus(models.TextChoices):
+    """Where a referral stands for the structure; the partner sees an outcome built from it."""
+
+    SENT = "sent", _("Envoyée")
+    ACCEPTED = "accepted", _("Acceptée")
+    CONTACTED = "contacted", _("Personne contactée")
+    ENROLLED = "enrolled", _("Personne inscrite")

@@ -18,6 +18,8 @@ from .enums import (
     AccompanimentType,
     Autonomie,
     Genre,
+    ReferralStatus,
+    ReferralUrgency,
     StatutSocial,
     StructureDeRedirection,
     TrancheAge,
@@ -184,3 +186,40 @@ class Accompaniment(models.Model):
         from .enums import THEME_LABELS
 
         return [str(THEME_LABELS.get(t, t)) for t in self.thematiques]
+
+
+class Referral(models.Model):
+    """A partner professional sends a person to a structure (« orientation »), with the person's consent.
+
+    The receiving structure (``organisation``) owns the row like any coaching row; the sending partner
+    (``from_organisation``) reads it only through ``selectors.referrals_sent_of``, which shows an outcome
+    and nothing of the person's learning (ADR 0011).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="referrals")
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="referrals_sent")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # One submit of the form (a double tap sends it twice: the second finds the first).
+    client_token = models.UUIDField(unique=True)
+    reference = models.CharField(max_length=12, unique=True)  # printed on the slip handed to the person
+    first_name = models.CharField(_("prénom"), max_length=100)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    themes = models.JSONField(default=list)  # La Coop's themes: what the person needs help with
+    urgency = models.CharField(_("urgence"), max_length=10, choices=ReferralUrgency.choices,
+                               default=ReferralUrgency.NORMAL)
+    diagnostic_note = models.CharField(_("résultat du positionnement"), max_length=200, blank=True)
+    consent_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    redirected_from = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="referrals")
+    workshop = models.ForeignKey(Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "status"], name="referral_org_status"),
+                   models.Index(fields=["from_organisation", "created_at"], name="referral_from_time")]

@@ -10,17 +10,19 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
 from tremplin.diagnostic.selectors import latest_results_for
 from tremplin.organisations.access import Scope, parse_id, tenant_q
+from tremplin.organisations.models import Organisation
 from tremplin.organisations.selectors import learners_of
 from tremplin.progress.enums import ObjectType, ProgressStatus
 from tremplin.progress.models import LearningEvent, ModuleProgress
 
 from .enums import STUCK_AFTER_DAYS, STUCK_WRONG_FIRST_ANSWERS, FollowStatus
-from .models import Accompaniment, Assignment, Attendance, Group, Note, Workshop
+from .models import Accompaniment, Assignment, Attendance, Group, Note, Referral, Workshop
 
 # --- groups and workshops ---------------------------------------------------------------------
 
@@ -332,3 +334,76 @@ def record_of(*, scope: Scope, accompaniment_id) -> Accompaniment | None:
 def note_of(*, scope: Scope, note_id) -> Note | None:
     pk = parse_id(note_id)
     return Note.objects.filter(tenant_q(scope), pk=pk).first() if pk else None
+
+
+# --- referrals (orientation) ----------------------------------------------------------------------
+
+def referrals_of(*, scope: Scope) -> QuerySet[Referral]:
+    """Referrals the scope's structure received (newest first)."""
+    return (Referral.objects.filter(tenant_q(scope)).select_related("from_organisation", "learner", "workshop",
+                                                                     "redirected_from"))
+
+
+def referral_of(*, scope: Scope, referral_id) -> Referral | None:
+    pk = parse_id(referral_id)
+    return referrals_of(scope=scope).filter(pk=pk).first() if pk else None
+
+
+def referrals_sent_of(*, scope: Scope) -> QuerySet[Referral]:
+    """Referrals the scope's organisation (a partner) sent: read with ``referral_outcomes`` only."""
+    return Referral.objects.filter(tenant_q(scope, "from_organisation")).select_related("organisation")
+
+
+def referral_sent_of(*, scope: Scope, referral_id) -> Referral | None:
+    pk = parse_id(referral_id)
+    return referrals_sent_of(scope=scope).filter(pk=pk).first() if pk else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the sending partner may know: how far the person got, and nothing about their learning."""
+
+    code: str
+    label: str
+
+
+def referral_outcomes(referrals: list[Referral]) -> dict[uuid.UUID, Outcome]:
+    """Outcome of each referral in three queries whatever their number: sent, accepted, contacted, enrolled,
+    came to a workshop of the structure, completed a module since the referral."""
+    from .enums import ReferralStatus
+
+    learner_ids = {r.learner_id for r in referrals if r.learner_id}
+    came = set(Attendance.objects.filter(learner_id__in=learner_ids)
+               .values_list("learner_id", "workshop__organisation_id")) if learner_ids else set()
+    completed = set(ModuleProgress.objects.filter(learner_id__in=learner_ids, status=ProgressStatus.COMPLETED)
+                    .values_list("learner_id", flat=True)) if learner_ids else set()
+    out = {}
+    for r in referrals:
+        if r.learner_id in completed:
+            out[r.pk] = Outcome("completed", _("A terminé un module"))
+        elif (r.learner_id, r.organisation_id) in came:
+            out[r.pk] = Outcome("came", _("Venue à un atelier"))
+        elif r.status == ReferralStatus.SENT and r.redirected_from_id:
+            out[r.pk] = Outcome("redirected", _("Réorientée vers une autre structure"))
+        else:
+            out[r.pk] = Outcome(r.status, str(ReferralStatus(r.status).label))
+    return out
+
+
+def referral_targets(*, scope: Scope, text: str = "", limit: int = 20) -> list[Organisation]:
+    """Structures a referral can go to: by name or commune; by default those of the partner's department."""
+    from django.db.models import Q as _Q
+
+    qs = Organisation.objects.exclude(pk=scope.organisation.pk).select_related("commune").order_by("name")
+    text = " ".join(text.replace("\x00", "").split())[:100]
+    if text:
+        qs = qs.filter(_Q(name__icontains=text) | _Q(commune__name__icontains=text)
+                       | _Q(commune__postcodes__icontains=text))
+    else:
+        qs = qs.filter(commune__department_id=scope.organisation.commune.department_id)
+    return list(qs.exclude(memberships__role="prescriber").distinct()[:limit])
+
+
+def referral_target(*, scope: Scope, organisation_id) -> Organisation | None:
+    pk = parse_id(organisation_id)
+    return Organisation.objects.exclude(pk=scope.organisation.pk).filter(pk=pk).first() if pk else None

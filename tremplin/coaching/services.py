@@ -21,13 +21,15 @@ from .enums import (
     Autonomie,
     Genre,
     Materiel,
+    ReferralStatus,
+    ReferralUrgency,
     StatutSocial,
     StructureDeRedirection,
     TrancheAge,
     TypeLieu,
     WorkshopLevel,
 )
-from .models import Accompaniment, Assignment, Attendance, Group, Note, Workshop
+from .models import Accompaniment, Assignment, Attendance, Group, Note, Referral, Workshop
 
 
 def _check_enrolled(organisation: Organisation, learners: list[User], field_name: str = "members") -> None:
@@ -272,3 +274,126 @@ def duplicates_merge(*, organisation: Organisation, kept: User, duplicates: list
     for duplicate in duplicates:
         learner_merge(organisation=organisation, kept=kept, duplicate=duplicate, actor=actor)
     progress_rebuild(learner=kept)
+
+
+# --- referrals (orientation, ADR 0011) -------------------------------------------------------------
+
+REFERRAL_ALPHABET = "ACDEFHJKLMNPRTUVWXY34679"  # no 0/O, 1/I, 2/Z, 5/S, 8/B: read aloud over the phone
+
+
+def _referral_reference() -> str:
+    import secrets
+
+    return "OR-" + "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(6))
+
+
+@transaction.atomic
+def referral_send(*, from_organisation: Organisation, sent_by: User, to_organisation: Organisation,
+                  client_token, first_name: str, phone: str = "", themes: list[str], urgency: str,
+                  diagnostic_note: str = "", consent: bool) -> tuple[Referral, bool]:
+    """A partner sends a person to a structure. Returns (referral, created): the same form sent twice
+    (``client_token``) gives the first referral back."""
+    existing = Referral.objects.filter(client_token=client_token).first()
+    if existing is not None:
+        if existing.from_organisation_id != from_organisation.pk:
+            raise ValidationError({"token": _("Ce formulaire n'est plus valable. Rechargez la page.")})
+        return existing, False
+    errors: dict[str, str] = {}
+    first_name = " ".join(first_name.replace("\x00", "").split())[:100]
+    if not first_name:
+        errors["first_name"] = _("Écrivez le prénom de la personne.")
+    if not consent:
+        errors["consent"] = _("La personne doit être d'accord pour que la structure la contacte.")
+    if to_organisation.pk == from_organisation.pk:
+        errors["organisation"] = _("Choisissez une autre structure que la vôtre.")
+    if not themes or any(t not in THEME_LABELS for t in themes):
+        errors["themes"] = _("Choisissez au moins un besoin dans la liste.")
+    if urgency not in ReferralUrgency.values:
+        errors["urgency"] = _("Choisissez l'urgence dans la liste.")
+    if errors:
+        raise ValidationError(errors)
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                referral = Referral.objects.create(
+                    organisation=to_organisation, from_organisation=from_organisation, sent_by=sent_by,
+                    client_token=client_token, reference=_referral_reference(), first_name=first_name,
+                    phone=phone.replace("\x00", "").strip()[:30], themes=list(dict.fromkeys(themes)),
+                    urgency=urgency, diagnostic_note=diagnostic_note.replace("\x00", "").strip()[:200],
+                    consent_at=timezone.now())
+            break
+        except IntegrityError:
+            if Referral.objects.filter(client_token=client_token).exists():  # the other tap won the race
+                return Referral.objects.get(client_token=client_token), False
+    else:  # pragma: no cover — 24^6 references
+        raise RuntimeError("could not find a free referral reference")
+    audit_log(actor=sent_by, action="referral.send", target_type="referral", target_id=referral.pk,
+              organisation_id=from_organisation.pk, detail={"to_organisation": str(to_organisation.pk)})
+    return referral, True
+
+
+def _referral_audit(referral: Referral, actor: User, action: str, **detail) -> None:
+    audit_log(actor=actor, action=f"referral.{action}", target_type="referral", target_id=referral.pk,
+              organisation_id=referral.organisation_id, detail=detail)
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, actor: User) -> Referral:
+    if referral.status == ReferralStatus.SENT:
+        referral.status = ReferralStatus.ACCEPTED
+        referral.save(update_fields=["status", "updated_at"])
+        _referral_audit(referral, actor, "accept")
+    return referral
+
+
+@transaction.atomic
+def referral_contacted(*, referral: Referral, actor: User) -> Referral:
+    if referral.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
+        referral.status = ReferralStatus.CONTACTED
+        referral.save(update_fields=["status", "updated_at"])
+        _referral_audit(referral, actor, "contacted")
+    return referral
+
+
+@transaction.atomic
+def referral_redirect(*, referral: Referral, to_organisation: Organisation, actor: User) -> Referral:
+    """The structure sends the person on to another structure (better placed, closer…)."""
+    if referral.status == ReferralStatus.ENROLLED:
+        raise ValidationError({"organisation": _("Cette personne est déjà inscrite chez vous.")})
+    if to_organisation.pk in (referral.organisation_id, referral.from_organisation_id):
+        raise ValidationError({"organisation": _("Choisissez une autre structure.")})
+    _referral_audit(referral, actor, "redirect", to_organisation=str(to_organisation.pk))
+    referral.redirected_from_id = referral.organisation_id
+    referral.organisation = to_organisation
+    referral.status = ReferralStatus.SENT
+    referral.save(update_fields=["organisation", "redirected_from", "status", "updated_at"])
+    return referral
+
+
+@transaction.atomic
+def referral_enrol(*, referral: Referral, actor: User):
+    """Enrol the referred person (code + PIN card). Returns the new learner and PIN, or (learner, None)
+    when the person was already enrolled from this referral (a double tap)."""
+    from tremplin.organisations.services import learner_enrol
+
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.learner_id is not None:
+        return locked.learner, None
+    new = learner_enrol(organisation=locked.organisation, created_by=actor, first_name=locked.first_name,
+                        phone=locked.phone)
+    locked.learner = new.user
+    locked.status = ReferralStatus.ENROLLED
+    locked.save(update_fields=["learner", "status", "updated_at"])
+    _referral_audit(locked, actor, "enrol", learner=str(new.user.pk))
+    return new.user, new.pin
+
+
+@transaction.atomic
+def referral_invite(*, referral: Referral, workshop: Workshop, actor: User) -> Referral:
+    """Invite the referred person to a workshop of the structure (the attendance is taken there)."""
+    if workshop.organisation_id != referral.organisation_id:
+        raise ValidationError({"workshop": _("Cet atelier n'existe pas dans votre structure.")})
+    referral.workshop = workshop
+    referral.save(update_fields=["workshop", "updated_at"])
+    _referral_audit(referral, actor, "invite", workshop=str(workshop.pk))
+    return referral

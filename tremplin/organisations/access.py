@@ -55,6 +55,11 @@ class Scope:
         return self.role == MembershipRole.ADMIN
 
     @property
+    def is_prescriber(self) -> bool:
+        """A partner professional who sends people to structures and sees nothing else."""
+        return self.role == MembershipRole.PRESCRIBER
+
+    @property
     def organisation_id(self) -> uuid.UUID:
         return self.organisation.pk
 

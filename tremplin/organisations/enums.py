@@ -38,3 +38,6 @@ class OrganisationType(models.TextChoices):
 class MembershipRole(models.TextChoices):
     TRAINER = "trainer", _("Formateur")
     ADMIN = "admin", _("Responsable de la structure")
+    # A partner professional (France Travail, CAF, CCAS, Mission locale…) who sends people to structures:
+    # sees the referral screens only, never a learner's progress (ADR 0011).
+    PRESCRIBER = "prescriber", _("Prescripteur (oriente des personnes)")

@@ -43,3 +43,27 @@ def people_reached(*, since: datetime | None = None, until: datetime | None = No
     total = learners.count()
     n_followed = learners.filter(followed).count()
     return Reached(total=total, followed=n_followed, autonomous=total - n_followed)
+
+
+REFERRALS = ("Orientations : personnes envoyées par un partenaire (France Travail, CAF, CCAS, Mission locale…) "
+             "vers une structure, selon où elles en sont.")
+
+
+def referrals_by_outcome(*, since: datetime | None = None, until: datetime | None = None) -> dict[str, int]:
+    """{outcome code: number of referrals} for referrals sent in [since, until) (codes of
+    ``coaching.selectors.referral_outcomes``)."""
+    from collections import Counter
+
+    from tremplin.coaching.models import Referral
+    from tremplin.coaching.selectors import referral_outcomes
+
+    referrals = Referral.objects.all()
+    if since is not None:
+        referrals = referrals.filter(created_at__gte=since)
+    if until is not None:
+        referrals = referrals.filter(created_at__lt=until)
+    counts: Counter = Counter()
+    for start in range(0, referrals.count(), 2000):  # bounded memory; the network issue moves this to rollups
+        chunk = list(referrals.order_by("pk")[start:start + 2000])
+        counts.update(o.code for o in referral_outcomes(chunk).values())
+    return dict(counts)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from tremplin.organisations.access import scope_of_request
 
 
-def trainer_required(view=None, *, admin: bool = False, organisation: bool = True):
+def trainer_required(view=None, *, admin: bool = False, organisation: bool = True, partners: bool = False):
     """Staff members only (a learner gets 403; anonymous users were sent to sign in by the middleware).
 
     The view receives ``scope`` (``tremplin.organisations.access.Scope``): the organisation the person
@@ -27,6 +27,8 @@ def trainer_required(view=None, *, admin: bool = False, organisation: bool = Tru
                 return render(request, "trainer/organisation/no_organisation.html", status=403)
             if admin and not scope.is_admin:
                 raise PermissionDenied
+            if scope is not None and scope.is_prescriber and not partners:
+                return render(request, "trainer/partners_only.html", status=403)
             return view(request, *args, scope=scope, **kwargs)
 
         return wrapper

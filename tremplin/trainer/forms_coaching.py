@@ -17,6 +17,7 @@ from tremplin.coaching.enums import (
     Autonomie,
     Genre,
     Materiel,
+    ReferralUrgency,
     StatutSocial,
     StructureDeRedirection,
     TrancheAge,
@@ -264,3 +265,41 @@ class AccompanimentForm(forms.Form):
 
 def theme_label(value: str) -> str:
     return str(THEME_LABELS.get(value, value))
+
+
+class ReferralForm(forms.Form):
+    """A partner sends a person to a structure, from a phone, in under a minute."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    organisation = forms.ChoiceField(label=_("Structure qui va aider la personne"),
+                                     error_messages={"required": _("Choisissez une structure."),
+                                                     "invalid_choice": _("Choisissez une structure de la liste.")})
+    first_name = forms.CharField(label=_("Prénom de la personne"), max_length=100,
+                                 error_messages={"required": _("Écrivez le prénom de la personne.")})
+    phone = forms.CharField(label=_("Son téléphone (facultatif)"), max_length=30, required=False,
+                            help_text=_("Sans téléphone, imprimez la fiche et donnez-la à la personne."),
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    themes = forms.MultipleChoiceField(label=_("De quoi a-t-elle besoin ?"), choices=THEME_CHOICES,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"required": _("Cochez au moins un besoin.")})
+    urgency = forms.ChoiceField(label=_("Est-ce urgent ?"), choices=ReferralUrgency.choices,
+                                initial=ReferralUrgency.NORMAL, widget=forms.RadioSelect)
+    diagnostic_note = forms.CharField(label=_("Résultat d'un positionnement (facultatif)"), max_length=200,
+                                      required=False)
+    consent = forms.BooleanField(label=_("La personne est d'accord : la structure peut la contacter, et je "
+                                         "saurai si elle est venue."),
+                                 error_messages={"required": _("La personne doit être d'accord.")})
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("— choisir —"))] + [
+            (str(o.pk), f"{o.name} ({o.commune.name})") for o in targets]
+
+
+class RedirectForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Envoyer vers"),
+                                     error_messages={"invalid_choice": _("Choisissez une structure de la liste.")})
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(str(o.pk), f"{o.name} ({o.commune.name})") for o in targets]

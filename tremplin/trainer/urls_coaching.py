@@ -3,6 +3,7 @@ from django.urls import path
 from . import views_coaching as coaching
 from . import views_followup as followup
 from . import views_records as records
+from . import views_referrals as referrals
 
 urlpatterns = [
     path("groupes/", coaching.group_list, name="group_list"),
@@ -23,4 +24,10 @@ urlpatterns = [
     path("comptes-rendus/nouveau/", records.record_create, name="record_create"),
     path("comptes-rendus/export.csv", records.record_export, name="record_export"),
     path("comptes-rendus/<uuid:accompaniment_id>/", records.record_detail, name="record_detail"),
+    path("orienter/", referrals.referral_sent_list, name="referral_sent_list"),
+    path("orienter/nouvelle/", referrals.referral_create, name="referral_create"),
+    path("orienter/<uuid:referral_id>/fiche/", referrals.referral_slip, name="referral_slip"),
+    path("orientations/", referrals.referral_list, name="referral_list"),
+    path("orientations/<uuid:referral_id>/", referrals.referral_detail, name="referral_detail"),
+    path("orientations/<uuid:referral_id>/action/", referrals.referral_act, name="referral_act"),
 ]

@@ -1,5 +1,5 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -21,10 +21,12 @@ def _enrol_url() -> str:
     return ""
 
 
-@trainer_required(organisation=False)
+@trainer_required(organisation=False, partners=True)
 @require_GET
 def home(request: HttpRequest, scope) -> HttpResponse:
     """« Ce qui demande votre attention aujourd'hui »."""
+    if scope is not None and scope.is_prescriber:
+        return redirect("trainer:referral_sent_list")
     context = {"organisation": scope.organisation if scope else None, "enrol_url": _enrol_url(), "stuck_days": STUCK_AFTER_DAYS,
                "stuck_wrong": STUCK_WRONG_FIRST_ANSWERS}
     if scope is not None:

@@ -24,7 +24,7 @@ from .decorators import trainer_required
 from .forms_learners import InviteForm, MemberForm, OrganisationForm
 
 
-@trainer_required(organisation=False)
+@trainer_required(organisation=False, partners=True)
 @require_POST
 def organisation_switch(request, scope):
     new = scope_switch(request, organisation_id=request.POST.get("organisation"))

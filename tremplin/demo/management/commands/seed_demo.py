@@ -6,6 +6,7 @@ from tremplin.demo.coaching import build_demo_coaching
 from tremplin.demo.diagnostic import build_demo_diagnostic
 from tremplin.demo.network import STAFF_PASSWORD, build_demo_network
 from tremplin.demo.places import build_demo_places
+from tremplin.demo.referrals import build_demo_referrals
 from tremplin.demo.simulators import build_demo_simulators
 from tremplin.demo.trainer_enrolment import seed_trainer_enrolment_demo
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         report.created += build_demo_diagnostic()
         report.created += build_demo_simulators()
         report.created += build_demo_places()  # the Angers hub's places; each structure's public profile
+        referrals_created, (prescriber, partner) = build_demo_referrals()  # a partner agency, two referrals
+        report.created += referrals_created
         seed_trainer_enrolment_demo()  # Yanis in both structures, a pending invitation, a workshop sign-up link
         out = self.stdout
         out.write(self.style.SUCCESS(f"Réseau de démonstration prêt ({report.created} éléments créés)."))
@@ -28,6 +31,7 @@ class Command(BaseCommand):
         out.write("Formateurs — page « Connexion de l'équipe » (/connexion/equipe/) :")
         for email, org in report.staff:
             out.write(f"  {email:<36} mot de passe : {STAFF_PASSWORD}   ({org})")
+        out.write(f"  {prescriber:<36} mot de passe : {STAFF_PASSWORD}   ({partner} : oriente des personnes)")
         out.write("")
         out.write("Apprenants — page « Se connecter » (/connexion/), code + code secret :")
         shown = {}
@@ -39,4 +43,5 @@ class Command(BaseCommand):
             out.write(f"             carte QR : {settings.SITE_URL}/carte/{token}/")
         out.write("")
         out.write(f"Inscription en atelier (sans carte) : {settings.SITE_URL}/rejoindre/atelier-demo-angers/")
+        out.write(f"Apprendre sans compte : {settings.SITE_URL}/ puis « Commencer maintenant »")
         out.write("")
