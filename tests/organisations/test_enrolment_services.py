@@ -6,9 +6,9 @@ from django.urls import reverse
 from tests.factories import EnrolmentFactory, LearnerFactory, MembershipFactory, OrganisationFactory
 from tremplin.accounts.services import learner_codes_reserve, learner_pins_issue, learners_bulk_create
 from tremplin.catalog.models import Module
+from tremplin.organisations.access import scope_for
 from tremplin.organisations.imports import person_key
 from tremplin.organisations.models import Enrolment
-from tremplin.organisations.access import scope_for
 from tremplin.organisations.selectors import commune_lookup, learner_duplicates_of
 from tremplin.organisations.services import learner_merge
 from tremplin.progress.enums import ObjectType, Verb
