@@ -78,7 +78,7 @@ def _step_body(w):
 
 def _question_body(w):
     version = w.open_version
-    return {"item": version.item.slug, "version": version.version, "choice": "0", "choices": "0"}
+    return {"item": version.item.slug, "version": version.version, "action": "skip"}  # « Je ne sais pas »
 
 
 def _run_body(w):
@@ -98,9 +98,10 @@ ROUTES: dict[str, Route] = {
     "keep": Route(methods=("GET", "POST"), owner=REDIRECT | {"POST": {302}}, body=lambda w: {"first_name": "Lina"}),
     "attach": Route(methods=("POST",), body=lambda w: {"action": "add"}),
     "diagnostic": Route(methods=("GET", "POST"), open=True),
-    "diagnostic_question": Route(methods=("GET", "POST"), forged=True, owner=REDIRECT | {"POST": {302}},
-                                 body=_question_body),
-    "diagnostic_profile": Route(methods=("GET", "POST"), forged=True, body=lambda w: {"action": "skip"}),
+    "diagnostic_question": Route(methods=("GET", "POST"), forged=True, body=_question_body),
+    # The profile is answered already: back to the questions.
+    "diagnostic_profile": Route(methods=("GET", "POST"), forged=True, owner=REDIRECT | {"POST": {302}},
+                                body=lambda w: {"action": "skip"}),
     "diagnostic_results": Route(forged=True),
     "diagnostic_sheet": Route(forged=True, shows=OWNER),
     "diagnostic_image": Route(public=True),
@@ -165,7 +166,7 @@ class World:
 def _build(loaded_rows) -> World:
     from tremplin.cv.services import cv_update
     from tremplin.diagnostic.selectors import next_version_for, paper_form_versions
-    from tremplin.diagnostic.services import paper_session_record, session_start
+    from tremplin.diagnostic.services import paper_session_record, session_profile_save, session_start
     from tremplin.progress.services import event_record
     from tremplin.simulators.models import Simulator
     from tremplin.simulators.services import attempt_finish, attempt_start
@@ -183,6 +184,7 @@ def _build(loaded_rows) -> World:
     w.completed_session = paper_session_record(learner=w.owner, trainer=w.trainer,
                                                answers={v.item.slug: 0 for v in paper_form_versions()})
     w.open_session = session_start(learner=w.owner)
+    session_profile_save(session=w.open_session, profile={})  # its questions are next: an answer can be posted
     w.open_version = next_version_for(w.open_session)
     w.running = attempt_start(learner=w.owner, simulator=w.simulator, mode="practice")
     w.finished = attempt_finish(attempt=attempt_start(learner=w.owner, simulator=w.simulator, mode="check"))

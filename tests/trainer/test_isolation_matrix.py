@@ -393,8 +393,8 @@ def test_every_trainer_url_answers_each_kind_of_visitor_and_shows_no_other_organ
 
 
 def _user(role, ours, theirs, both):
-    return {"anonymous": None, "learner": ours.learner, "trainer": ours.trainer, "admin": ours.admin, "other_trainer": theirs.trainer,
-            "other_admin": theirs.admin, "trainer_of_both": both}[role]
+    return {"anonymous": None, "learner": ours.learner, "trainer": ours.trainer, "admin": ours.admin,
+            "other_trainer": theirs.trainer, "other_admin": theirs.admin, "trainer_of_both": both}[role]
 
 
 @pytest.mark.parametrize(("name", "kwargs"), trainer_urls(), ids=[n for n, _ in trainer_urls()])
