@@ -114,3 +114,27 @@ def test_a_learner_without_assignment_sees_no_to_do_box(client, content):
     learner = EnrolmentFactory().learner
     client.force_login(learner)
     assert "À faire pour votre formateur" not in page_text(client.get(reverse("learner:home")))
+
+
+def test_a_workshop_happens_at_the_structure_s_place_and_a_place_elsewhere_is_refused(trainer_client, side):
+    from tremplin.organisations.models import Commune, Place
+    from tremplin.organisations.services_places import organisation_place_save
+
+    own = organisation_place_save(organisation=side.organisation, actor=None, values={
+        "nom": "Espace numérique Belle-Beille", "adresse": "5 rue du Bois", "code_postal": "49000"})
+    side.organisation.refresh_from_db()
+    elsewhere = Place.objects.create(nom="Médiathèque de Brest", adresse="1 quai", code_postal="29200",
+                                     commune="Brest", date_maj=timezone.localdate(),
+                                     cog_commune=Commune.objects.exclude(pk=side.organisation.commune_id).first())
+    form = page_text(trainer_client.get(reverse("trainer:workshop_create")))
+    assert "Espace numérique Belle-Beille – 5 rue du Bois" in form and "Médiathèque de Brest" not in form
+    data = {"title": "Atelier CAF", "date": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+            "start_time": "14:00", "duration_minutes": "90", "theme": "email", "level": "debutant",
+            "venue": str(elsewhere.pk)}
+    response = trainer_client.post(reverse("trainer:workshop_create"), data)
+    assert response.status_code == 400 and "Choisissez un lieu de la liste." in page_text(response)
+    assert not Workshop.objects.filter(title="Atelier CAF").exists()
+    response = trainer_client.post(reverse("trainer:workshop_create"), {**data, "venue": str(own.pk)})
+    workshop = Workshop.objects.get(title="Atelier CAF")
+    assert workshop.venue == own
+    assert "5 rue du Bois" in page_text(trainer_client.get(response["Location"]))

@@ -54,7 +54,10 @@ class Workshop(models.Model):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("heure de début"))
     duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=90)
-    place = models.CharField(_("lieu"), max_length=200, blank=True)
+    place = models.CharField(_("lieu"), max_length=200, blank=True)  # the room: « salle informatique, 1er étage »
+    # Where it happens, in the places standard (the structure's own place, or another place nearby).
+    venue = models.ForeignKey("organisations.Place", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="workshops")
     theme = models.CharField(_("thématique"), max_length=40, choices=THEME_CHOICES)
     level = models.CharField(_("niveau"), max_length=20, choices=WorkshopLevel.choices, default=WorkshopLevel.DEBUTANT)
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Attendance",

@@ -407,3 +407,12 @@ def referral_targets(*, scope: Scope, text: str = "", limit: int = 20) -> list[O
 def referral_target(*, scope: Scope, organisation_id) -> Organisation | None:
     pk = parse_id(organisation_id)
     return Organisation.objects.exclude(pk=scope.organisation.pk).filter(pk=pk).first() if pk else None
+
+
+def workshop_venues(*, scope: Scope, limit: int = 100):
+    """Places where the scope's workshops may happen: the structure's own place first, then places of its commune."""
+    from tremplin.organisations.models import Place
+
+    own = scope.organisation.place_id
+    nearby = Place.objects.filter(cog_commune_id=scope.organisation.commune_id).exclude(pk=own).order_by("nom")
+    return ([scope.organisation.place] if own else []) + list(nearby[:limit])

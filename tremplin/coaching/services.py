@@ -74,7 +74,7 @@ def group_update(*, group: Group, name: str, members: list[User]) -> Group:
 @transaction.atomic
 def workshop_create(*, organisation: Organisation, created_by: User, title: str, date: dt.date,
                     start_time: dt.time, duration_minutes: int, theme: str, level: str = WorkshopLevel.DEBUTANT,
-                    place: str = "", group: Group | None = None) -> Workshop:
+                    place: str = "", group: Group | None = None, venue=None) -> Workshop:
     if group is not None and group.organisation_id != organisation.pk:
         raise ValidationError({"group": _("Ce groupe n'existe pas dans votre structure.")})
     if theme not in THEME_LABELS:
@@ -85,7 +85,7 @@ def workshop_create(*, organisation: Organisation, created_by: User, title: str,
         raise ValidationError({"duration_minutes": _("La durée va de 5 à 600 minutes.")})
     return Workshop.objects.create(organisation=organisation, created_by=created_by, title=title.strip()[:200],
                                    date=date, start_time=start_time, duration_minutes=duration_minutes,
-                                   theme=theme, level=level, place=place.strip()[:200], group=group)
+                                   theme=theme, level=level, place=place.strip()[:200], group=group, venue=venue)
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from tremplin.coaching.enums import (
     TypeLieu,
     WorkshopLevel,
 )
-from tremplin.coaching.selectors import groups_of
+from tremplin.coaching.selectors import groups_of, workshop_venues
 from tremplin.coaching.services import AccompanimentInput, accompaniment_errors
 from tremplin.organisations.models import Commune
 from tremplin.organisations.selectors import learners_of
@@ -64,7 +64,10 @@ class WorkshopForm(forms.Form):
     duration_minutes = forms.TypedChoiceField(
         label=_("Durée"), coerce=int, initial=90,
         choices=[(m, _("%(n)s minutes") % {"n": m}) for m in DURATION_PRESETS])
-    place = forms.CharField(label=_("Lieu (facultatif)"), max_length=200, required=False,
+    venue = forms.ChoiceField(label=_("Lieu"), required=False,
+                              help_text=_("Votre structure, ou un autre lieu de la commune."),
+                              error_messages={"invalid_choice": _("Choisissez un lieu de la liste.")})
+    place = forms.CharField(label=_("Salle (facultatif)"), max_length=200, required=False,
                             help_text=_("Par exemple : salle informatique, 1er étage."))
     theme = forms.ChoiceField(label=_("Thématique"), choices=THEME_CHOICES,
                               error_messages={"required": _("Choisissez une thématique.")})
@@ -77,6 +80,14 @@ class WorkshopForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups_of(scope=scope)
         self.fields["date"].initial = timezone.localdate()
+        self.venues = {str(p.pk): p for p in workshop_venues(scope=scope)}
+        self.fields["venue"].choices = [("", _("— non précisé —"))] + [
+            (k, f"{p.nom} – {p.adresse}, {p.commune}") for k, p in self.venues.items()]
+        if scope.organisation.place_id and not self.is_bound and "venue" not in self.initial:
+            self.initial["venue"] = str(scope.organisation.place_id)
+
+    def clean_venue(self):
+        return self.venues.get(self.cleaned_data.get("venue") or "")
 
 
 class AttendanceForm(forms.Form):
