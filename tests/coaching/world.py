@@ -51,6 +51,7 @@ class Side:
     learner_import: object = None
     twin: object = None
     signup_link: object = None
+    referral: object = None  # received from a partner organisation
     diagnostic_session: object = None
     invitation_token: str = ""
     marked: bool = False
@@ -80,7 +81,8 @@ class Side:
         objects = {"organisation": self.organisation, "group": self.group, "workshop": self.workshop,
                    "assignment": self.assignment, "note": self.note, "accompaniment": self.accompaniment,
                    "invitation": self.invitation, "learner import": self.learner_import,
-                   "signup link": self.signup_link, "diagnostic session": self.diagnostic_session}
+                   "signup link": self.signup_link, "diagnostic session": self.diagnostic_session,
+                   "referral": self.referral}
         for label, obj in objects.items():
             if obj is not None:
                 found[f"{label} id"] = str(obj.pk)
@@ -96,6 +98,10 @@ class Side:
             if self.signup_link is not None:
                 found["signup link label"] = self.signup_link.label
                 found["signup link token"] = self.signup_link.token
+            if self.referral is not None:
+                found.update({"referral first name": self.referral.first_name,
+                              "referral note": self.referral.diagnostic_note,
+                              "referral reference": self.referral.reference})
             if self.learner_import is not None:
                 for n, row in enumerate(self.learner_import.rows):
                     found[f"import row {n} first name"] = row["first_name"]
@@ -168,10 +174,27 @@ def side_extras(side: Side) -> Side:
                "birth_year": None, "phone": "", "email": ""}])
     twin = _learner(side.learner.first_name, side.learner.last_name, side.marked)  # same person, typed twice
     side.twin = EnrolmentFactory(organisation=org, learner=twin).learner
+    side.referral = _referral_to(side, text)
     side.signup_link = SignupLink.objects.create(
         organisation=org, created_by=side.trainer, token=_random.token_urlsafe(18), label=text("Atelier", "Lien"),
         expires_at=timezone.now() + dt.timedelta(hours=2))
     return side
+
+
+def _referral_to(side: Side, text):
+    """A person sent to the side's organisation by a partner (a third organisation, with a prescriber)."""
+    import uuid
+
+    from tremplin.coaching.services import referral_send
+
+    partner = OrganisationFactory(name=text("Partenaire", "Partenaire"))
+    prescriber = MembershipFactory(organisation=partner, role=MembershipRole.PRESCRIBER,
+                                   user=_staff(text("Conseillère", "Conseillere"), side.marked)).user
+    referral, _created = referral_send(
+        from_organisation=partner, sent_by=prescriber, to_organisation=side.organisation, client_token=uuid.uuid4(),
+        first_name=text("Yasmine", "Oriente"), phone="0611223344", themes=["email"], urgency="normal",
+        diagnostic_note=text("Débutante", "Positionnement"), consent=True)
+    return referral
 
 
 # --- What a side owns, and what a response shows --------------------------------------------------------------
@@ -198,7 +221,7 @@ def _side_querysets(side: Side) -> dict:
     from django.db.models import Q
 
     from tremplin.accounts.models import User
-    from tremplin.coaching.models import Accompaniment, Assignment, Attendance, Group, Note, Workshop
+    from tremplin.coaching.models import Accompaniment, Assignment, Attendance, Group, Note, Referral, Workshop
     from tremplin.cv.models import CV
     from tremplin.diagnostic.models import DiagnosticAnswer, DiagnosticSession
     from tremplin.organisations.models import (
@@ -241,6 +264,7 @@ def _side_querysets(side: Side) -> dict:
         "module progress": ModuleProgress.objects.filter(learner__in=learners),
         "simulator attempt": SimulatorAttempt.objects.filter(learner__in=learners),
         "cv": CV.objects.filter(learner__in=learners),
+        "referral": Referral.objects.filter(Q(organisation=org) | Q(from_organisation=org) | Q(learner__in=learners)),
     }
 
 

@@ -21,6 +21,7 @@ organisation or names our people, compared field by field), nothing at all is wr
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -58,7 +59,8 @@ class Route:
     gets 404. ``query`` / ``body``: the GET query and the POST body sent by everybody (naming our objects).
     ``ours_post`` / ``theirs_post``: what a POST answers to our staff / to another organisation's staff when the
     URL does not name our object (400: the body's forged ids are refused). ``shows``: secrets that our admin's
-    page shows (so that their absence from another organisation's page proves something)."""
+    page shows (so that their absence from another organisation's page proves something). ``public``: secrets
+    the page shows to anyone by design."""
 
     methods: tuple[str, ...] = ("GET",)
     forged: bool = False
@@ -68,6 +70,7 @@ class Route:
     ours_post: frozenset = frozenset({302})
     theirs_post: frozenset = frozenset({302})
     shows: tuple[str, ...] = ()
+    public: tuple[str, ...] = ()  # secrets this page shows to anyone by design (a structure's name, say)
 
 
 def _workshop_body(ours, theirs):
@@ -85,6 +88,11 @@ def _record_body(ours, theirs):
 def _import_body(ours, theirs):
     rows = f"Prénom;Nom\n{ours.learner.first_name};{ours.learner.last_name}\nAline;Martin\n"
     return {"file": SimpleUploadedFile("liste.csv", rows.encode(), content_type="text/csv")}
+
+
+def _referral_body(ours, theirs):
+    return {"token": str(uuid.uuid4()), "organisation": ours.referral.from_organisation.pk, "first_name": "Lina",
+            "themes": ["email"], "urgency": "normal", "consent": "on"}
 
 
 def _paper_body(ours, theirs):
@@ -165,6 +173,14 @@ ROUTES: dict[str, Route] = {
                            query=lambda o, t: {"apprenant": o.learner.pk, "atelier": o.workshop.pk},
                            body=_record_body),
     "record_export": Route(),
+    # Referrals: ours received one from a partner (a third organisation).
+    "referral_sent_list": Route(),
+    "referral_create": Route(methods=("GET", "POST"), body=_referral_body,  # any structure can be chosen
+                             public=("organisation name", "organisation id", "organisation id (hex)")),
+    "referral_slip": Route(forged=True),
+    "referral_list": Route(shows=("referral first name",)),
+    "referral_detail": Route(forged=True, shows=("referral first name", "referral note")),
+    "referral_act": Route(methods=("POST",), forged=True, body=lambda o, t: {"action": "accept"}),
     "record_detail": Route(forged=True, shows=("learner first name",)),
     # The curriculum, shared by every organisation.
     "content_catalogue": Route(),
@@ -188,6 +204,8 @@ OVERRIDES = {
     # Cards carry secret PINs kept in the printing trainer's session only: our trainer has one waiting (see
     # _build), nobody else has any.
     **{("cards_pdf", "GET", role): {404} for role in ("admin", *OTHERS)},
+    # The slip belongs to the partner who sent the person: we received the referral, we did not send it.
+    ("referral_slip", "GET", "trainer"): {404}, ("referral_slip", "GET", "admin"): {404},
     # A trainer of both organisations may switch to ours: that is what the switch is for.
     ("organisation_switch", "POST", "trainer_of_both"): {302},
 }
@@ -202,6 +220,7 @@ ID_BUILDERS = {
     "learner_id": lambda s: s.learner.pk,
     "accompaniment_id": lambda s: s.accompaniment.pk,
     "note_id": lambda s: s.note.pk,
+    "referral_id": lambda s: s.referral.pk,
     "slug": lambda s: s.assignment.module.slug,
     "session_id": lambda s: s.diagnostic_session.pk,
     ("member_update", "user_id"): lambda s: s.trainer.pk,
@@ -338,10 +357,10 @@ def _check(name, route, method, role, url, data, cell, ours) -> list[str]:
         problems.append(f"{role}: {cell.audit_about_us} audit entries about our organisation in their name")
     if role == "learner":
         return problems
-    secrets = ours.secrets()
+    secrets = {k: v for k, v in ours.secrets().items() if k not in route.public}
     if role == "trainer_of_both":  # they belong to ours too: the navigation's organisation switch names it
         for label in ("organisation name", "organisation id", "organisation id (hex)"):
-            secrets.pop(label)
+            secrets.pop(label, None)
     sent = sent_text(url, data)
     for where, response in [(url, cell.response), *cell.landing]:
         if role != "anonymous" and where != url and response.status_code != 200:
