@@ -231,3 +231,17 @@ def test_export_places_writes_a_file_when_given_a_path(tmp_path):
     assert "36 lieux exportés" in err.getvalue()
     assert frictionless_errors(target.read_text(encoding="utf-8"), tmp_path) == []
     assert len(target.read_text(encoding="utf-8").splitlines()) == 37
+
+
+def test_the_export_neutralises_formulas_in_text_and_stays_valid_against_the_schema(tmp_path):
+    import csv
+    import io
+
+    path = write(tmp_path, HEADER + "\n" + row(nom="=HYPERLINK(1) Espace",
+                                                adresse="+1+1 rue du Piège") + "\n")
+    import_places(path=path)
+    text = exported()
+    cells = next(r for r in csv.DictReader(io.StringIO(text)))
+    assert cells["nom"].startswith("'=") and cells["adresse"].startswith("'+")
+    assert cells["telephone"] == "+33241242500" and cells["longitude"].startswith("-")  # constrained: unchanged
+    assert frictionless_errors(text, tmp_path) == []

@@ -492,12 +492,23 @@ def place_row(place: Place) -> dict[str, str]:
     return row
 
 
+# Columns whose values the standard constrains to digits, codes, dates or its own vocabulary (checked on import
+# and on the profile form): no formula can hide there, and a quote would break the schema (``+33…`` phones).
+# Every other column is text typed by a person and goes through the product's safe writer.
+CONSTRAINED_COLUMNS = {"id", "pivot", "code_postal", "code_insee", "telephone", "latitude", "longitude", "date_maj"}
+
+
 def export_places(stream) -> int:
-    """Write every place as a CSV in the standard (UTF-8, comma, header in the schema's order); returns the count."""
+    """Write every place as a CSV in the standard (UTF-8, comma, header in the schema's order); returns the count.
+
+    Free-text cells are neutralised against formula injection (``lib.spreadsheet.safe_cell``)."""
+    from tremplin.lib.spreadsheet import safe_cell
+
     writer = csv.DictWriter(stream, fieldnames=columns(), lineterminator="\n")
     writer.writeheader()
     count = 0
+    raw = CONSTRAINED_COLUMNS | set(LIST_FIELDS)
     for place in Place.objects.order_by("created_at", "pk").prefetch_related("sources").iterator(chunk_size=500):
-        writer.writerow(place_row(place))
+        writer.writerow({k: v if k in raw else safe_cell(v) for k, v in place_row(place).items()})
         count += 1
     return count
