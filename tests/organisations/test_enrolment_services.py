@@ -96,3 +96,12 @@ def test_the_demo_touches_are_idempotent(content):
     assert Invitation.objects.count() == 1 and SignupLink.objects.count() == 1
     assert Organisation.objects.filter(memberships__user__email="yanis.benali@demo.tremplin.fr").count() == 2
     assert org2.memberships.count() == 1
+
+
+def test_a_corsican_commune_is_found_by_its_postcode():
+    from tests.factories import CommuneFactory, DepartmentFactory, RegionFactory
+
+    corse = DepartmentFactory(code="2A", name="Corse-du-Sud", region=RegionFactory(code="94", name="Corse"))
+    ajaccio = CommuneFactory(code="2A004", name="Ajaccio", department=corse, postcodes=["20000", "20090"])
+    assert commune_lookup(text="20090") == [ajaccio]
+    assert commune_lookup(text="20000 Ajaccio") == [ajaccio]

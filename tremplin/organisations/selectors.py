@@ -170,7 +170,8 @@ def commune_lookup(*, text: str) -> list[Commune]:
     candidates = list(qs.filter(name__iexact=name)[:50]) if name else []
     if postcode:
         if not candidates:
-            candidates = [c for c in qs.filter(department__code__startswith=postcode[:2])[:3000]]
+            prefixes = ("2A", "2B") if postcode.startswith("20") else (postcode[:2],)  # Corsica: 20xxx
+            candidates = [c for prefix in prefixes for c in qs.filter(department__code__startswith=prefix)[:3000]]
         candidates = [c for c in candidates if postcode in (c.postcodes or [])]
     return candidates
 
