@@ -10,7 +10,9 @@ body that names our objects (forged ids in fields, hidden fields and query param
 - our learner → 403;
 - our trainer and admin → the declared answer (pages reserved to admins: 403 for a trainer);
 - a trainer or an admin of another organisation, and a trainer of both organisations working for the other one →
-  404 for a URL that names one of our objects (a forged id), their own organisation's page otherwise.
+  404 for a URL that names one of our objects (a forged id), their own organisation's page otherwise;
+- the partner who sent us a person (a prescriber of a third organisation) → 403 except on their own referral
+  pages, where they read what they sent and how far it got, nothing else of ours.
 
 And for every visitor who is not one of ours: none of our secrets appears in the answer, nor where its redirects
 land (HTML, CSV, PDF and XLSX bodies read), nothing of ours is written or changed (every row that belongs to our
@@ -47,7 +49,7 @@ from ..factories import MembershipFactory, StaffFactory
 
 OURS = {"trainer", "admin"}
 OTHERS = {"other_trainer", "other_admin", "trainer_of_both"}
-ROLES = ["anonymous", "learner", "trainer", "admin", "other_trainer", "other_admin"]
+ROLES = ["anonymous", "learner", "trainer", "admin", "other_trainer", "other_admin", "partner"]
 Body = Callable[[Side, Side], dict]
 
 
@@ -71,6 +73,8 @@ class Route:
     theirs_post: frozenset = frozenset({302})
     shows: tuple[str, ...] = ()
     public: tuple[str, ...] = ()  # secrets this page shows to anyone by design (a structure's name, say)
+    partner: dict | None = None  # answers by method to the partner who sent us a referral (default: 403)
+    partner_sees: tuple[str, ...] = ()  # secrets of ours the partner reads there by design (what they sent)
 
 
 def _workshop_body(ours, theirs):
@@ -91,7 +95,8 @@ def _import_body(ours, theirs):
 
 
 def _referral_body(ours, theirs):
-    return {"token": str(uuid.uuid4()), "organisation": ours.referral.from_organisation.pk, "first_name": "Lina",
+    # To a structure nobody here belongs to: the partner who sent theirs a person.
+    return {"token": str(uuid.uuid4()), "organisation": theirs.referral.from_organisation.pk, "first_name": "Lina",
             "themes": ["email"], "urgency": "normal", "consent": "on"}
 
 
@@ -102,11 +107,15 @@ def _paper_body(ours, theirs):
 
 
 LEARNER = ("learner first name", "learner login code (display)")
+# What the partner who sent us a person reads about that referral: what they sent, where, and how far it got.
+SENT = ("organisation name", "organisation id", "organisation id (hex)", "referral first name", "referral id",
+        "referral id (hex)", "referral reference", "referral note")
+PARTNER_PAGE = {"GET": {200}, "POST": {302}}
 ROUTES: dict[str, Route] = {
     # The organisation and its staff.
-    "home": Route(shows=("workshop title",)),
+    "home": Route(shows=("workshop title",), partner={"GET": {302}}, partner_sees=SENT),  # to their referrals
     "organisation": Route(shows=("trainer first name", "admin e-mail")),
-    "organisation_switch": Route(methods=("POST",), forged=True, body=lambda o, t: {
+    "organisation_switch": Route(methods=("POST",), forged=True, partner={"POST": {404}}, body=lambda o, t: {
         "organisation": o.organisation.pk, "next": reverse("trainer:learners")}),
     "organisation_place": Route(methods=("GET", "POST"), admin_only=True, body=lambda o, t: {
         "nom": "Espace numérique", "adresse": "1 rue de la Paix", "code_postal": "49000",
@@ -174,10 +183,10 @@ ROUTES: dict[str, Route] = {
                            body=_record_body),
     "record_export": Route(),
     # Referrals: ours received one from a partner (a third organisation).
-    "referral_sent_list": Route(),
-    "referral_create": Route(methods=("GET", "POST"), body=_referral_body,  # any structure can be chosen
-                             public=("organisation name", "organisation id", "organisation id (hex)")),
-    "referral_slip": Route(forged=True),
+    "referral_sent_list": Route(partner=PARTNER_PAGE, partner_sees=SENT),
+    "referral_create": Route(methods=("GET", "POST"), body=_referral_body, partner=PARTNER_PAGE,
+                             public=("organisation name", "organisation id", "organisation id (hex)")),  # any
+    "referral_slip": Route(forged=True, partner=PARTNER_PAGE, partner_sees=SENT),
     "referral_list": Route(shows=("referral first name",)),
     "referral_detail": Route(forged=True, shows=("referral first name", "referral note")),
     "referral_act": Route(methods=("POST",), forged=True, body=lambda o, t: {"action": "accept"}),
@@ -301,7 +310,8 @@ def _signed_in_clients(ours, theirs, both) -> dict:
     """One client per role, signed in once for the module (their sessions live as long as the data)."""
     clients = {}
     users = {"anonymous": None, "learner": ours.learner, "trainer": ours.trainer, "admin": ours.admin,
-             "other_trainer": theirs.trainer, "other_admin": theirs.admin, "trainer_of_both": both}
+             "other_trainer": theirs.trainer, "other_admin": theirs.admin, "trainer_of_both": both,
+             "partner": ours.referral.sent_by}
     for role, user in users.items():
         client = Client()
         if user is not None:
@@ -328,6 +338,8 @@ def _expected(name: str, route: Route, method: str, role: str) -> set[int]:
         return {302}
     if role == "learner":
         return {403}
+    if role == "partner":
+        return set((route.partner or {}).get(method, {403}))
     if route.admin_only and role in {"trainer", "other_trainer", "trainer_of_both"}:
         return {403}
     if role in OURS:
@@ -357,7 +369,8 @@ def _check(name, route, method, role, url, data, cell, ours) -> list[str]:
         problems.append(f"{role}: {cell.audit_about_us} audit entries about our organisation in their name")
     if role == "learner":
         return problems
-    secrets = {k: v for k, v in ours.secrets().items() if k not in route.public}
+    allowed = set(route.public) | (set(route.partner_sees) if role == "partner" else set())
+    secrets = {k: v for k, v in ours.secrets().items() if k not in allowed}
     if role == "trainer_of_both":  # they belong to ours too: the navigation's organisation switch names it
         for label in ("organisation name", "organisation id", "organisation id (hex)"):
             secrets.pop(label, None)
@@ -413,7 +426,8 @@ def test_every_trainer_url_answers_each_kind_of_visitor_and_shows_no_other_organ
 
 def _user(role, ours, theirs, both):
     return {"anonymous": None, "learner": ours.learner, "trainer": ours.trainer, "admin": ours.admin,
-            "other_trainer": theirs.trainer, "other_admin": theirs.admin, "trainer_of_both": both}[role]
+            "other_trainer": theirs.trainer, "other_admin": theirs.admin, "trainer_of_both": both,
+            "partner": ours.referral.sent_by}[role]
 
 
 @pytest.mark.parametrize(("name", "kwargs"), trainer_urls(), ids=[n for n, _ in trainer_urls()])
