@@ -83,7 +83,9 @@ def test_a_tampered_or_foreign_device_cookie_starts_afresh_and_shows_nobody_s_pr
     owner = Client()
     _do_first_steps(owner, module)
     value = owner.cookies[COOKIE].value
-    forged = cookie if cookie is not None else value[:-2] + ("A" if value[-1] != "A" else "B") + value[-1]
+    flipped = "A" if value[-2] != "A" else "B"  # one character of the signature changed
+    forged = cookie if cookie is not None else value[:-2] + flipped + value[-1]
+    assert forged != value
     stranger = Client()
     stranger.cookies[COOKIE] = forged
     response = stranger.get(reverse("learner:home"))

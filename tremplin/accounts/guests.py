@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils import timezone
 from .codes import new_card_token, new_login_code, new_pin
 from .enums import UserKind
 from .models import User
-from .services import NewLearner, _client_key
+from .services import NewLearner, _cache, _client_key
 
 
 class GuestBudgetExceeded(Exception):
@@ -41,7 +40,7 @@ def guest_budget_take(*, request) -> bool:
     window = 3600
     key = f"guest:new:{client}:{int(time.time() // window)}"
     try:
-        cache = caches[settings.SIGN_IN_THROTTLE["cache"]]
+        cache = _cache()
         cache.add(key, 0, timeout=2 * window)
         return cache.incr(key) <= settings.GUEST_BUDGET_PER_HOUR
     except Exception:  # noqa: BLE001

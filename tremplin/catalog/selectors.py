@@ -7,6 +7,15 @@ def tracks_for_learners() -> QuerySet[Track]:
     return Track.objects.filter(is_active=True)
 
 
+def module_ids_by_track() -> dict[int, list[int]]:
+    """{track id: ids of its active modules} for every active track, in one query (the learner home)."""
+    out: dict[int, list[int]] = {}
+    for track_id, module_id in (Module.objects.filter(is_active=True, track__is_active=True)
+                                .order_by("track_id", "position").values_list("track_id", "id")):
+        out.setdefault(track_id, []).append(module_id)
+    return out
+
+
 def modules_of(*, track: Track) -> QuerySet[Module]:
     return track.modules.filter(is_active=True).order_by("position")
 

@@ -101,16 +101,20 @@ def _expand(assignments: list[Assignment]) -> _Expanded:
                                                                                                  "user_id"):
             members[gid].add(uid)
     for a in assignments:
-        mods = track_modules[a.track_id] if a.track_id else ([a.module] if a.module.is_active else [])
-        who = set(members[a.group_id]) if a.group_id else {a.learner_id}
+        if a.track_id:
+            mods = track_modules[a.track_id]
+        else:
+            mods = [a.module] if a.module is not None and a.module.is_active else []
+        who: set = set(members[a.group_id]) if a.group_id else {a.learner_id}
         out.per_assignment[a.pk] = (who, [m.pk for m in mods])
         for m in mods:
             out.modules[m.pk] = m
             for uid in who:
-                current = out.due[uid].get(m.pk, "unset")
-                if current == "unset":
+                if m.pk not in out.due[uid]:
                     out.due[uid][m.pk] = a.due_date
-                elif a.due_date and (current is None or a.due_date < current):
+                    continue
+                current = out.due[uid][m.pk]
+                if a.due_date and (current is None or a.due_date < current):
                     out.due[uid][m.pk] = a.due_date
     return out
 
@@ -413,6 +417,8 @@ def workshop_venues(*, scope: Scope, limit: int = 100):
     """Places where the scope's workshops may happen: the structure's own place first, then places of its commune."""
     from tremplin.organisations.models import Place
 
-    own = scope.organisation.place_id
-    nearby = Place.objects.filter(cog_commune_id=scope.organisation.commune_id).exclude(pk=own).order_by("nom")
-    return ([scope.organisation.place] if own else []) + list(nearby[:limit])
+    own = scope.organisation.place
+    nearby = Place.objects.filter(cog_commune_id=scope.organisation.commune_id).order_by("nom")
+    if own is not None:
+        nearby = nearby.exclude(pk=own.pk)
+    return ([own] if own is not None else []) + list(nearby[:limit])

@@ -132,7 +132,12 @@ def recommended_modules(*, learner: User, results: list[CompetenceResult]) -> li
 def bank_versions() -> dict[str, DiagnosticItemVersion]:
     items = DiagnosticItem.objects.filter(is_active=True, current__isnull=False).select_related(
         "current", "competence")
-    return {it.slug: it.current for it in items}
+    versions: dict[str, DiagnosticItemVersion] = {}
+    for it in items:
+        if it.current is not None:
+            it.current.item = it  # the version's item is this one: no query per version when it is read
+            versions[it.slug] = it.current
+    return versions
 
 
 def next_version_for(session: DiagnosticSession) -> DiagnosticItemVersion | None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tremplin.accounts.device import COOKIE, device_guest
 from tremplin.catalog.models import ModuleAsset, Track
-from tremplin.catalog.selectors import module_active, modules_of, steps_of, tracks_for_learners
+from tremplin.catalog.selectors import module_active, module_ids_by_track, modules_of, steps_of, tracks_for_learners
 from tremplin.lib.pdf import pdf_response, render_pdf
 from tremplin.progress.enums import ProgressStatus
 from tremplin.progress.quiz import InvalidAnswer, display_order, event_id_parse, step_answer_read
@@ -43,9 +43,10 @@ def _resume_index(progress, n_steps: int) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     progress = progress_by_module(learner=request.user)
     tracks = []
+    modules_by_track = module_ids_by_track()
     for track in tracks_for_learners():
-        modules = list(modules_of(track=track))
-        done = sum(1 for m in modules if m.pk in progress and progress[m.pk].is_completed)
+        modules = modules_by_track.get(track.pk, [])
+        done = sum(1 for pk in modules if pk in progress and progress[pk].is_completed)
         tracks.append({"track": track, "total": len(modules), "done": done})
     resume = module_to_resume(learner=request.user)
     return render(request, "learner/home.html", {

@@ -5,6 +5,7 @@ import secrets
 import smtplib
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -274,7 +275,7 @@ def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, ac
         raise ValueError("both learners must be followed by the organisation")
     shared = Enrolment.objects.filter(learner=duplicate).exclude(organisation=organisation).exists()
     moved: dict[str, int] = {}
-    for rel in User._meta.related_objects:
+    for rel in _user_relations():
         model = rel.related_model
         if model._meta.app_label in _NOT_MERGED_APPS:
             continue
@@ -309,6 +310,11 @@ def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, ac
 _NOT_MERGED_APPS = {"audit", "admin", "axes", "sessions"}
 
 
+def _user_relations() -> list[Any]:
+    """Every relation pointing at a user, from the model registry (apps above this one included)."""
+    return list(User._meta.related_objects)
+
+
 @transaction.atomic
 def learner_history_move(*, source: User, target: User) -> dict[str, int]:
     """Move every row about ``source`` to ``target`` (target's row wins on unique conflicts). For a guest
@@ -319,7 +325,7 @@ def learner_history_move(*, source: User, target: User) -> dict[str, int]:
     if Enrolment.objects.filter(learner=source).exists():
         raise ValueError("the source is followed by an organisation: use learner_merge")
     moved: dict[str, int] = {}
-    for rel in User._meta.related_objects:
+    for rel in _user_relations():
         model = rel.related_model
         if model._meta.app_label in _NOT_MERGED_APPS:
             continue
