@@ -275,16 +275,7 @@ def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, ac
         raise ValueError("both learners must be followed by the organisation")
     shared = Enrolment.objects.filter(learner=duplicate).exclude(organisation=organisation).exists()
     moved: dict[str, int] = {}
-    for rel in _user_relations():
-        model = rel.related_model
-        if model._meta.app_label in _NOT_MERGED_APPS:
-            continue
-        if rel.many_to_many:
-            if not rel.through._meta.auto_created:
-                continue  # an explicit through model has its own foreign key, met in this same loop
-            model, name = rel.through, rel.field.m2m_reverse_field_name()
-        else:
-            name = rel.field.name
+    for model, name in _rows_about_a_learner():
         path = _organisation_path(model)
         if path is None and shared:
             continue  # the person's own history stays with the account other organisations follow
@@ -310,9 +301,23 @@ def learner_merge(*, organisation: Organisation, kept: User, duplicate: User, ac
 _NOT_MERGED_APPS = {"audit", "admin", "axes", "sessions"}
 
 
-def _user_relations() -> list[Any]:
-    """Every relation pointing at a user, from the model registry (apps above this one included)."""
-    return list(User._meta.related_objects)
+def _rows_about_a_learner() -> list[tuple[Any, str]]:
+    """(model, field) of every table whose rows point at a learner, from the model registry (so apps above
+    this one are covered without being imported); many-to-many tables through their automatic table."""
+    out = []
+    for rel in User._meta.related_objects:
+        model: Any = rel.related_model
+        if model._meta.app_label in _NOT_MERGED_APPS:
+            continue
+        if rel.many_to_many:
+            through: Any = getattr(rel, "through", None)
+            if through is None or not through._meta.auto_created:
+                continue  # an explicit through model has its own foreign key, met in this same loop
+            field: Any = rel.field
+            out.append((through, field.m2m_reverse_field_name()))
+        else:
+            out.append((model, rel.field.name))
+    return out
 
 
 @transaction.atomic
@@ -325,16 +330,7 @@ def learner_history_move(*, source: User, target: User) -> dict[str, int]:
     if Enrolment.objects.filter(learner=source).exists():
         raise ValueError("the source is followed by an organisation: use learner_merge")
     moved: dict[str, int] = {}
-    for rel in _user_relations():
-        model = rel.related_model
-        if model._meta.app_label in _NOT_MERGED_APPS:
-            continue
-        if rel.many_to_many:
-            if not rel.through._meta.auto_created:
-                continue
-            model, name = rel.through, rel.field.m2m_reverse_field_name()
-        else:
-            name = rel.field.name
+    for model, name in _rows_about_a_learner():
         count = _reassign(model._default_manager.filter(**{name: source}), name, target)
         if count:
             moved[model._meta.label] = count
