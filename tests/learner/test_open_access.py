@@ -269,3 +269,9 @@ def test_the_public_home_opens_the_doors_for_everyone(client, content):
                  "Par où commencer ?", "Faire le point", "Écouter"):
         assert door in text
     assert "Trouver de l'aide près de chez moi" not in text  # no place published yet
+
+
+def test_the_card_page_no_longer_offers_to_keep_what_is_kept(client, content):
+    _do_first_steps(client, _module())
+    card = page_text(client.post(reverse("learner:keep"), {"first_name": "Awa"}))
+    assert "Garder ma progression" not in card and "Se déconnecter" in card

@@ -71,6 +71,7 @@ def keep(request: HttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)  # the new PIN must not sign this device out
         request.session[KEPT_KEY] = {"id": str(user.pk), "at": time.time()}
         request.device = ("forget", None)  # from now on the code and PIN open the account, not the device
+        request.user = user  # the header of this very page must no longer offer to keep the progress
         return _card(request, user, pin)
     return render(request, "learner/guest/keep.html", {"form": form}, status=400 if form.errors else 200)
 
