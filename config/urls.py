@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,5 +8,9 @@ urlpatterns = [
     path("apprendre/", include("tremplin.learner.urls")),
     path("espace-formateur/", include("tremplin.trainer.urls")),
     path("", include("tremplin.trainer.urls_public")),  # invitation and workshop sign-up links (public)
-    path("admin/", admin.site.urls),
 ]
+
+# Django's admin edits every table with no tenant scope and no audit entry: off unless the server asks for it
+# (TREMPLIN_ADMIN_ENABLED, docs/areas/hardening.md).
+if settings.TREMPLIN_ADMIN_ENABLED:
+    urlpatterns.append(path("admin/", admin.site.urls))

@@ -29,6 +29,8 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("TREMPLIN_SITE_URL", "http://127.0.0.1:8000")
+# Django's admin (/admin/) is off unless turned on here: it bypasses scopes and audit (docs/areas/hardening.md).
+TREMPLIN_ADMIN_ENABLED = env_bool("TREMPLIN_ADMIN_ENABLED", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
