@@ -98,9 +98,16 @@ def test_each_hub_file_imports_with_a_report_exports_valid_and_a_second_import_c
     assert PlaceSource.objects.count() == ROWS[name]
 
 
+def test_a_file_with_rejected_values_imports_nothing_until_the_person_agrees():
+    out = io.StringIO()
+    call_command("import_places", str(hub_file("ultra-num.csv")), stdout=out)  # no terminal to answer, no --yes
+    assert "relancez avec --yes" in out.getvalue() and " · services · " in out.getvalue()
+    assert Place.objects.count() == 0
+
+
 def test_the_34_ultra_num_rows_with_old_service_labels_are_reported_by_row_field_rule_and_value():
     out = io.StringIO()
-    call_command("import_places", str(hub_file("ultra-num.csv")), stdout=out)
+    call_command("import_places", str(hub_file("ultra-num.csv")), "--yes", stdout=out)
     lines = [line for line in out.getvalue().splitlines() if " · services · " in line]
     assert len({line.split(" · ")[0] for line in lines}) == 34
     assert "ligne 2 · services · valeur inconnue du standard · « Accéder à une connexion internet » · valeur écartée" \
