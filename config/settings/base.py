@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "tremplin.accounts.middleware.GuestDeviceMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tremplin.accounts.middleware.StaffIdleTimeoutMiddleware",  # after auth and messages: it signs out and says so
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -133,6 +134,9 @@ LOGIN_REDIRECT_URL = "public:home"
 
 # Learners come back days later on the same phone: keep them signed in for 30 days.
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 30)))
+# Staff sessions open learners' files: signed out after 8 hours without a request (a working day), whatever
+# « Rester connecté » says (tremplin.accounts.middleware.StaffIdleTimeoutMiddleware, docs/areas/hardening.md).
+STAFF_IDLE_TIMEOUT_SECONDS = int(env("TREMPLIN_STAFF_IDLE_TIMEOUT_SECONDS", str(60 * 60 * 8)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "tremplin.public.views.csrf_failure"

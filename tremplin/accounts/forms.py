@@ -46,3 +46,10 @@ class StaffLoginForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "username"}))
     password = forms.CharField(label=_("Mot de passe"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    remember = forms.BooleanField(
+        label=_("Rester connecté sur cet ordinateur"),
+        help_text=_("Décochez sur un ordinateur partagé (médiathèque, salle de formation) : vous serez "
+                    "déconnecté en fermant le navigateur."),
+        required=False,
+        initial=True,
+    )

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import login
-from django.shortcuts import render
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import ngettext
 
 from . import device
 from .guests import GuestBudgetExceeded
@@ -38,3 +45,40 @@ class GuestDeviceMiddleware:
         if isinstance(exception, GuestBudgetExceeded):
             return render(request, "429.html", status=429)
         return None
+
+
+class StaffIdleTimeoutMiddleware:
+    """Signs a staff member out after ``STAFF_IDLE_TIMEOUT_SECONDS`` without a request, and says so in French.
+
+    The time of their last request is kept in the session (rewritten at most once a minute, so that browsing does
+    not save the session on every page). Learners and guests are left alone: their phone is their own, and the
+    « Rester connecté » box already covers a shared computer."""
+
+    SESSION_KEY = "staff_last_activity"
+    WRITE_EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_learner:
+            now = int(time.time())
+            last = request.session.get(self.SESSION_KEY)
+            if isinstance(last, int) and now - last > settings.STAFF_IDLE_TIMEOUT_SECONDS:
+                return self._sign_out(request)
+            if not isinstance(last, int) or now - last >= self.WRITE_EVERY_SECONDS:
+                request.session[self.SESSION_KEY] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request):
+        logout(request)
+        hours = max(1, round(settings.STAFF_IDLE_TIMEOUT_SECONDS / 3600))
+        messages.info(request, ngettext(
+            "Vous avez été déconnecté après %(n)s heure sans activité. Reconnectez-vous pour continuer.",
+            "Vous avez été déconnecté après %(n)s heures sans activité. Reconnectez-vous pour continuer.",
+            hours) % {"n": hours})
+        target = reverse("accounts:staff_login")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)

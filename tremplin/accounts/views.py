@@ -80,6 +80,8 @@ def staff_login(request: HttpRequest) -> HttpResponse:
         user = authenticate(request, username=email, password=form.cleaned_data["password"])
         if user is not None and not user.is_learner:
             login(request, user)
+            if not form.cleaned_data["remember"]:
+                request.session.set_expiry(0)  # shared computer: signed out when the browser closes
             return redirect(_safe_next(request, home_for(user)))
         sign_in_failure_record(request=request)
         form.add_error(None, _("L'adresse e-mail ou le mot de passe n'est pas bon. "
