@@ -7,7 +7,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tremplin.catalog.models import Module, Track
@@ -35,10 +36,14 @@ class Group(models.Model):
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="coaching_groups", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form that created this row (a hidden UUID): the same form sent twice gives this row back.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_group_name_in_org")]
+        # « Débutants » and « débutants » are the same group (lower() folds ASCII only on SQLite, all on PostgreSQL).
+        constraints = [models.UniqueConstraint(F("organisation"), Lower("name"),
+                                               name="unique_group_name_in_org_any_case")]
 
     def __str__(self) -> str:
         return self.name
@@ -65,6 +70,8 @@ class Workshop(models.Model):
     attendance_taken_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form that created this row (a hidden UUID): the same form sent twice gives this row back.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["date", "start_time"]
@@ -99,6 +106,8 @@ class Assignment(models.Model):
     due_date = models.DateField(_("à faire avant le"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form that created this row (a hidden UUID): the same form sent twice gives this row back.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["due_date", "-created_at"]
@@ -125,6 +134,8 @@ class Note(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.TextField(_("note"), max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form that created this row (a hidden UUID): the same form sent twice gives this row back.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -165,6 +176,8 @@ class Accompaniment(models.Model):
     premier_accompagnement = models.BooleanField(null=True)
     notes = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form that created this row (a hidden UUID): the same form sent twice gives this row back.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-date", "-created_at"]

@@ -40,18 +40,62 @@ def _check_enrolled(organisation: Organisation, learners: list[User], field_name
         raise ValidationError({field_name: _("Ces personnes ne sont pas suivies par votre structure.")})
 
 
+# --- forms sent twice ----------------------------------------------------------------------------------
+# Every creating form carries a hidden UUID made when it is shown (``client_token``), stored on the row it
+# creates (a unique column). The same form sent twice (a double tap, a slow network, « renvoyer » in the
+# browser) gives the first row back instead of a second one.
+
+def stale_form_error() -> ValidationError:
+    return ValidationError(_("Ce formulaire n'est plus valable. Rechargez la page."))
+
+
+def _already_created(model, *, organisation: Organisation, client_token):
+    """The row this form already created, or ``None``; a token used by another organisation is refused
+    (nothing about that row is said)."""
+    if client_token is None:
+        return None
+    existing = model.objects.filter(client_token=client_token).first()
+    if existing is not None and existing.organisation_id != organisation.pk:
+        raise stale_form_error()
+    return existing
+
+
+def _create_once(model, *, organisation: Organisation, client_token, create) -> tuple:
+    """``(create(), True)`` in a savepoint; ``(its row, False)`` when the other tap of a double submit won the
+    race. Any other IntegrityError goes up."""
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        if client_token is not None:
+            winner = _already_created(model, organisation=organisation, client_token=client_token)
+            if winner is not None:
+                return winner, False
+        raise
+
+
 # --- groups -----------------------------------------------------------------------------------------
 
 @transaction.atomic
-def group_create(*, organisation: Organisation, name: str, members: list[User], created_by: User) -> Group:
+def group_create(*, organisation: Organisation, name: str, members: list[User], created_by: User,
+                 client_token=None) -> Group:
+    if existing := _already_created(Group, organisation=organisation, client_token=client_token):
+        return existing
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Donnez un nom au groupe.")})
     if Group.objects.filter(organisation=organisation, name__iexact=name).exists():
         raise ValidationError({"name": _("Un groupe porte déjà ce nom.")})
     _check_enrolled(organisation, members)
-    group = Group.objects.create(organisation=organisation, name=name[:120], created_by=created_by)
-    group.members.set(members)
+    try:
+        group, created = _create_once(
+            Group, organisation=organisation, client_token=client_token,
+            create=lambda: Group.objects.create(organisation=organisation, name=name[:120], created_by=created_by,
+                                                client_token=client_token))
+    except IntegrityError as exc:  # two « new group » with the same name at the same moment: one wins
+        raise ValidationError({"name": _("Un groupe porte déjà ce nom.")}) from exc
+    if created:
+        group.members.set(members)
     return group
 
 
@@ -74,7 +118,9 @@ def group_update(*, group: Group, name: str, members: list[User]) -> Group:
 @transaction.atomic
 def workshop_create(*, organisation: Organisation, created_by: User, title: str, date: dt.date,
                     start_time: dt.time, duration_minutes: int, theme: str, level: str = WorkshopLevel.DEBUTANT,
-                    place: str = "", group: Group | None = None, venue=None) -> Workshop:
+                    place: str = "", group: Group | None = None, venue=None, client_token=None) -> Workshop:
+    if existing := _already_created(Workshop, organisation=organisation, client_token=client_token):
+        return existing
     if group is not None and group.organisation_id != organisation.pk:
         raise ValidationError({"group": _("Ce groupe n'existe pas dans votre structure.")})
     if theme not in THEME_LABELS:
@@ -83,9 +129,12 @@ def workshop_create(*, organisation: Organisation, created_by: User, title: str,
         raise ValidationError({"level": _("Choisissez un niveau de la liste.")})
     if not 5 <= duration_minutes <= 600:
         raise ValidationError({"duration_minutes": _("La durée va de 5 à 600 minutes.")})
-    return Workshop.objects.create(organisation=organisation, created_by=created_by, title=title.strip()[:200],
-                                   date=date, start_time=start_time, duration_minutes=duration_minutes,
-                                   theme=theme, level=level, place=place.strip()[:200], group=group, venue=venue)
+    workshop, _created = _create_once(Workshop, organisation=organisation, client_token=client_token, create=lambda: (
+        Workshop.objects.create(organisation=organisation, created_by=created_by, title=title.strip()[:200],
+                                date=date, start_time=start_time, duration_minutes=duration_minutes, theme=theme,
+                                level=level, place=place.strip()[:200], group=group, venue=venue,
+                                client_token=client_token)))
+    return workshop
 
 
 @transaction.atomic
@@ -107,7 +156,9 @@ def attendance_record(*, workshop: Workshop, present: list[User], recorded_by: U
 @transaction.atomic
 def assignment_create(*, organisation: Organisation, created_by: User, track: Track | None = None,
                       module: Module | None = None, group: Group | None = None, learner: User | None = None,
-                      due_date: dt.date | None = None) -> Assignment:
+                      due_date: dt.date | None = None, client_token=None) -> Assignment:
+    if existing := _already_created(Assignment, organisation=organisation, client_token=client_token):
+        return existing
     if (track is None) == (module is None):
         raise ValidationError({"content": _("Choisissez un parcours ou un module.")})
     if (group is None) == (learner is None):
@@ -118,8 +169,11 @@ def assignment_create(*, organisation: Organisation, created_by: User, track: Tr
         _check_enrolled(organisation, [learner], "target")
     if due_date is not None and due_date < timezone.localdate():
         raise ValidationError({"due_date": _("La date limite est déjà passée.")})
-    return Assignment.objects.create(organisation=organisation, created_by=created_by, track=track, module=module,
-                                     group=group, learner=learner, due_date=due_date)
+    assignment, _created = _create_once(
+        Assignment, organisation=organisation, client_token=client_token, create=lambda: Assignment.objects.create(
+            organisation=organisation, created_by=created_by, track=track, module=module, group=group,
+            learner=learner, due_date=due_date, client_token=client_token))
+    return assignment
 
 
 @transaction.atomic
@@ -132,14 +186,19 @@ def assignment_delete(*, assignment: Assignment, actor: User) -> None:
 # --- notes ------------------------------------------------------------------------------------------
 
 @transaction.atomic
-def note_add(*, organisation: Organisation, learner: User, author: User, text: str) -> Note:
+def note_add(*, organisation: Organisation, learner: User, author: User, text: str, client_token=None) -> Note:
+    if existing := _already_created(Note, organisation=organisation, client_token=client_token):
+        return existing
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("La note est vide.")})
     if len(text) > 4000:
         raise ValidationError({"text": _("La note est trop longue (4000 caractères au plus).")})
     _check_enrolled(organisation, [learner], "text")
-    return Note.objects.create(organisation=organisation, learner=learner, author=author, text=text)
+    note, _created = _create_once(Note, organisation=organisation, client_token=client_token, create=lambda: (
+        Note.objects.create(organisation=organisation, learner=learner, author=author, text=text,
+                            client_token=client_token)))
+    return note
 
 
 # --- accompaniment records ----------------------------------------------------------------------------
@@ -234,13 +293,18 @@ def accompaniment_errors(*, organisation: Organisation, data: AccompanimentInput
 
 
 @transaction.atomic
-def accompaniment_record(*, organisation: Organisation, mediateur: User, data: AccompanimentInput) -> Accompaniment:
+def accompaniment_record(*, organisation: Organisation, mediateur: User, data: AccompanimentInput,
+                         client_token=None) -> Accompaniment:
+    """One record for La Coop. The same form sent twice (``client_token``) gives the first record back: a
+    double tap must not count an accompaniment twice in the figures."""
+    if existing := _already_created(Accompaniment, organisation=organisation, client_token=client_token):
+        return existing
     errors = accompaniment_errors(organisation=organisation, data=data)
     if errors:
         raise ValidationError(errors)
     individual = data.type == AccompanimentType.INDIVIDUEL
     redirected = bool(data.structure_de_redirection) or bool(data.oriente_vers_structure)
-    try:
+    def create() -> Accompaniment:
         return Accompaniment.objects.create(
             organisation=organisation, mediateur=mediateur, type=data.type, date=data.date, duree=data.duree,
             type_lieu=data.type_lieu,
@@ -256,9 +320,14 @@ def accompaniment_record(*, organisation: Organisation, mediateur: User, data: A
             beneficiaire_genre=data.beneficiaire_genre, beneficiaire_tranche_age=data.beneficiaire_tranche_age,
             beneficiaire_statut_social=data.beneficiaire_statut_social,
             beneficiaire_commune=data.beneficiaire_commune, premier_accompagnement=data.premier_accompagnement,
-            workshop=data.workshop, notes=data.notes.strip()[:2000])
+            workshop=data.workshop, notes=data.notes.strip()[:2000], client_token=client_token)
+
+    try:
+        record, _created = _create_once(Accompaniment, organisation=organisation, client_token=client_token,
+                                        create=create)
     except IntegrityError as exc:  # the model's constraints repeat the rules above; never a 500
         raise ValidationError(_("Ce compte-rendu est incohérent, vérifiez les champs.")) from exc
+    return record
 
 
 # --- duplicates ----------------------------------------------------------------------------------

@@ -87,6 +87,8 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Contact kept by this organisation only; never used to sign in.
     contact_email = models.EmailField(_("adresse e-mail de contact"), blank=True)
+    # The enrolment form that created this row (a hidden UUID): the same form sent twice enrols one person.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learner", "organisation"], name="one_enrolment_per_org")]

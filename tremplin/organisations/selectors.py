@@ -37,6 +37,15 @@ def enrolment_of(*, scope: Scope, learner: User) -> Enrolment | None:
     return Enrolment.objects.filter(tenant_q(scope), learner=learner).first()
 
 
+def enrolled_with_token(*, scope: Scope, client_token: object) -> User | None:
+    """The learner the scope's enrolment form already enrolled (the same form sent twice), or ``None``."""
+    token = parse_id(client_token)
+    if token is None:
+        return None
+    enrolment = Enrolment.objects.filter(tenant_q(scope), client_token=token).select_related("learner").first()
+    return enrolment.learner if enrolment else None
+
+
 def enrolment_dates(*, scope: Scope, learner_ids: list) -> dict[uuid.UUID, datetime]:
     """{learner id: date the scope's organisation enrolled them} for one page of learners."""
     return dict(Enrolment.objects.filter(tenant_q(scope), learner__in=learner_ids)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -38,14 +39,35 @@ def membership_add(*, user: User, organisation: Organisation, role: str = Member
     return membership
 
 
+def _enrolled_with(organisation: Organisation, client_token) -> Enrolment | None:
+    """The enrolment this form already made, or ``None``; a token another organisation used is refused."""
+    if client_token is None:
+        return None
+    existing = Enrolment.objects.select_related("learner").filter(client_token=client_token).first()
+    if existing is not None and existing.organisation_id != organisation.pk:
+        raise ValidationError(gettext("Ce formulaire n'est plus valable. Rechargez la page."))
+    return existing
+
+
 @transaction.atomic
 def learner_enrol(*, organisation: Organisation, created_by: User | None, first_name: str, last_name: str = "",
                   birth_year: int | None = None, phone: str = "", pin: str | None = None,
-                  login_code: str | None = None, contact_email: str = "") -> NewLearner:
-    new = learner_create(first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone, pin=pin,
-                         login_code=login_code)
-    Enrolment.objects.create(learner=new.user, organisation=organisation, created_by=created_by,
-                             contact_email=contact_email.strip().lower())
+                  login_code: str | None = None, contact_email: str = "", client_token=None) -> NewLearner:
+    """A new learner followed by the organisation. The same form sent twice (``client_token``) enrols one person:
+    the second time the first learner comes back with an empty ``pin`` (it was shown once; only its hash is
+    kept, and the card waits in « Cartes à imprimer »)."""
+    if (existing := _enrolled_with(organisation, client_token)) is not None:
+        return NewLearner(user=existing.learner, pin="")
+    try:
+        with transaction.atomic():
+            new = learner_create(first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone,
+                                 pin=pin, login_code=login_code)
+            Enrolment.objects.create(learner=new.user, organisation=organisation, created_by=created_by,
+                                     contact_email=contact_email.strip().lower(), client_token=client_token)
+    except IntegrityError:
+        if (winner := _enrolled_with(organisation, client_token)) is not None:  # the other tap won the race
+            return NewLearner(user=winner.learner, pin="")
+        raise
     _audit(actor=created_by, action="learner.enrol", target_type="learner", target_id=new.user.pk,
            organisation_id=organisation.pk)
     return new
