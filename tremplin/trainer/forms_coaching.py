@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,13 @@ from tremplin.organisations.models import Commune
 from tremplin.organisations.selectors import learners_of
 
 
+def client_token_field() -> forms.UUIDField:
+    """The hidden UUID of a creating form, made when the form is shown: the service gives back the row this form
+    already created when it is sent twice (a double tap, « renvoyer »). Optional, so an old page still works."""
+    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4,
+                           error_messages={"invalid": _("Ce formulaire n'est plus valable. Rechargez la page.")})
+
+
 class LearnerChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name} ({obj.login_code_display})"
@@ -41,6 +50,7 @@ class LearnerChoice(forms.ModelChoiceField):
 
 
 class GroupForm(forms.Form):
+    token = client_token_field()
     name = forms.CharField(label=_("Nom du groupe"), max_length=120,
                            error_messages={"required": _("Donnez un nom au groupe.")})
     members = LearnerChoices(label=_("Membres"), queryset=None, required=False,
@@ -53,6 +63,7 @@ class GroupForm(forms.Form):
 
 
 class WorkshopForm(forms.Form):
+    token = client_token_field()
     title = forms.CharField(label=_("Titre de l'atelier"), max_length=200,
                             error_messages={"required": _("Donnez un titre à l'atelier.")})
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -101,6 +112,7 @@ class AttendanceForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
+    token = client_token_field()
     content = forms.ChoiceField(label=_("Quoi ?"), error_messages={"required": _("Choisissez un parcours ou un "
                                                                                   "module.")})
     target = forms.ChoiceField(label=_("Pour qui ?"), error_messages={"required": _("Choisissez un groupe ou une "
@@ -143,6 +155,7 @@ class AssignmentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    token = client_token_field()
     text = forms.CharField(label=_("Nouvelle note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": _("La note est vide."),
                                            "max_length": _("La note est trop longue (4000 caractères au plus).")})
@@ -153,6 +166,8 @@ YES_NO_UNKNOWN = [("", _("Non renseigné")), ("oui", _("Oui")), ("non", _("Non")
 
 class AccompanimentForm(forms.Form):
     """Phone-first: every field has a sensible default, so a typical record is 4 taps and a submit."""
+
+    token = client_token_field()
 
     type = forms.ChoiceField(label=_("Type"), choices=AccompanimentType.choices, initial=AccompanimentType.INDIVIDUEL,
                              widget=forms.RadioSelect)

@@ -11,6 +11,8 @@ from tremplin.organisations import imports
 from tremplin.organisations.enums import MembershipRole, OrganisationType
 from tremplin.organisations.selectors import commune_lookup
 
+from .forms_coaching import client_token_field
+
 NUMERIC = {"inputmode": "numeric"}
 
 
@@ -28,6 +30,7 @@ class EnrolForm(forms.Form):
     email = forms.EmailField(label=_("E-mail de contact (facultatif)"), required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    token = client_token_field()
 
     def clean_first_name(self) -> str:
         value = self.cleaned_data["first_name"].strip()

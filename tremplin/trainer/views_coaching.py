@@ -47,7 +47,8 @@ def group_create(request: HttpRequest, scope) -> HttpResponse:
         if form.is_valid():
             try:
                 group = services.group_create(organisation=scope.organisation, name=form.cleaned_data["name"],
-                                              members=list(form.cleaned_data["members"]), created_by=request.user)
+                                              members=list(form.cleaned_data["members"]), created_by=request.user,
+                                              client_token=form.cleaned_data["token"])
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -105,9 +106,11 @@ def workshop_create(request: HttpRequest, scope) -> HttpResponse:
     form = WorkshopForm(request.POST or None, scope=scope, initial=initial)
     if request.method == "POST":
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            token = data.pop("token")
             try:
                 workshop = services.workshop_create(organisation=scope.organisation, created_by=request.user,
-                                                    **form.cleaned_data)
+                                                    client_token=token, **data)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -169,7 +172,7 @@ def assignment_create(request: HttpRequest, scope) -> HttpResponse:
         if form.is_valid():
             try:
                 services.assignment_create(organisation=scope.organisation, created_by=request.user,
-                                           **form.cleaned_objects())
+                                           client_token=form.cleaned_data["token"], **form.cleaned_objects())
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

@@ -75,7 +75,7 @@ def note_add(request: HttpRequest, learner_id, scope) -> HttpResponse:
     if form.is_valid():
         try:
             services.note_add(organisation=scope.organisation, learner=learner, author=request.user,
-                              text=form.cleaned_data["text"])
+                              text=form.cleaned_data["text"], client_token=form.cleaned_data["token"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

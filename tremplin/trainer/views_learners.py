@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -21,6 +22,7 @@ from tremplin.organisations.imports import ImportFileError
 from tremplin.organisations.models import LearnerImport
 from tremplin.organisations.selectors import (
     duplicate_groups_of,
+    enrolled_with_token,
     enrolment_dates,
     enrolment_of,
     enrolments_of,
@@ -122,20 +124,40 @@ def learner_enrol_view(request, scope):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # The same form sent twice: the person is enrolled already (and would look like their own duplicate).
+        if (already := enrolled_with_token(scope=scope, client_token=data["token"])) is not None:
+            return _enrolled_already(request, org, already)
         duplicates = learner_duplicates_of(scope=scope, first_name=data["first_name"],
                                            last_name=data["last_name"], birth_year=data["birth_year"])
-        if not duplicates or data["confirm_duplicate"]:
-            new = learner_enrol(organisation=org, created_by=request.user, first_name=data["first_name"],
-                                last_name=data["last_name"], birth_year=data["birth_year"], phone=data["phone"],
-                                contact_email=data["email"])
-            card_store.pending_add(request, org, ids=[str(new.user.pk)], pins={str(new.user.pk): new.pin})
-            return render(request, "trainer/learners/enrolled.html", {
-                "org": org, "learner": new.user, "pin": new.pin,
-                "pending_count": len(card_store.pending(request, org)["ids"]),
-            })
-        form = EnrolForm(initial={**data, "confirm_duplicate": True})
+        if duplicates and not data["confirm_duplicate"]:
+            form = EnrolForm(initial={**data, "confirm_duplicate": True})
+        else:
+            try:
+                new = learner_enrol(organisation=org, created_by=request.user, first_name=data["first_name"],
+                                    last_name=data["last_name"], birth_year=data["birth_year"],
+                                    phone=data["phone"], contact_email=data["email"], client_token=data["token"])
+            except ValidationError as exc:  # a token another organisation used
+                form.add_error(None, exc.messages)
+            else:
+                if not new.pin:  # the other tap of a double submit enrolled them a moment ago
+                    return _enrolled_already(request, org, new.user)
+                card_store.pending_add(request, org, ids=[str(new.user.pk)], pins={str(new.user.pk): new.pin})
+                return render(request, "trainer/learners/enrolled.html", {
+                    "org": org, "learner": new.user, "pin": new.pin,
+                    "pending_count": len(card_store.pending(request, org)["ids"]),
+                })
     return render(request, "trainer/learners/enrol.html", {"org": org, "form": form, "duplicates": duplicates},
                   status=400 if form.errors else 200)
+
+
+def _enrolled_already(request, org, learner):
+    """The enrolment form came twice: the PIN was shown the first time and cannot be shown again."""
+    if str(learner.pk) in card_store.pending(request, org)["ids"]:
+        messages.info(request, _("Cette personne est déjà inscrite (le formulaire est parti deux fois). Sa carte "
+                                 "attend dans « Cartes à imprimer »."))
+    else:
+        messages.info(request, _("Cette personne est déjà inscrite (le formulaire est parti deux fois)."))
+    return redirect("trainer:learner_account", pk=learner.pk)
 
 
 @trainer_required

@@ -60,7 +60,7 @@ def record_create(request: HttpRequest, scope) -> HttpResponse:
             data.workshop = workshop
             try:
                 record = services.accompaniment_record(organisation=scope.organisation, mediateur=request.user,
-                                                       data=data)
+                                                       data=data, client_token=form.cleaned_data["token"])
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
