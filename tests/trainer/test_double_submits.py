@@ -131,7 +131,7 @@ def test_a_token_that_is_not_a_uuid_is_a_french_error_not_a_crash(trainer_client
     _page, post, body, model, _next = FORMS[name]
     before = model.objects.count()
     response = trainer_client.post(post(side), {**body(side), "token": "pas-un-jeton\x00"})
-    assert response.status_code == 400
+    assert response.status_code == 400 and STALE in page_text(response)
     assert model.objects.count() == before
 
 
@@ -172,6 +172,12 @@ def test_an_enrolment_sent_again_after_its_card_was_printed_does_not_promise_a_c
     text = page_text(trainer_client.post(reverse("trainer:learner_enrol"), data, follow=True))
     assert "Cette personne est déjà inscrite" in text and "Cartes à imprimer »." not in text
     assert Enrolment.objects.filter(organisation=side.organisation, learner__first_name="Nadia").count() == 1
+
+
+def test_an_enrolment_token_that_is_not_a_uuid_is_a_french_error(trainer_client, side):
+    response = trainer_client.post(reverse("trainer:learner_enrol"), {"first_name": "Nadia", "token": "x"})
+    assert response.status_code == 400 and STALE in page_text(response)
+    assert not Enrolment.objects.filter(learner__first_name="Nadia").exists()
 
 
 def test_an_enrolment_token_another_organisation_used_enrols_nobody(trainer_client, side, other):
