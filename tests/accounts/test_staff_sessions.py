@@ -1,6 +1,7 @@
 """Staff sessions: a « shared computer » choice at sign-in, and sign-out after hours without activity."""
 
 import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -55,6 +56,12 @@ def test_on_a_shared_computer_the_staff_session_ends_with_the_browser(client, st
     sign_in(client, staff)  # box unticked
     assert client.session["_auth_user_id"] == str(staff.pk)
     assert client.session.get_expire_at_browser_close() is True
+
+
+def test_the_idle_clock_starts_at_sign_in_so_the_next_page_saves_no_session(client, staff):
+    before = int(time.time())
+    sign_in(client, staff, remember="on")
+    assert before <= client.session[KEY] <= time.time()
 
 
 def test_a_staff_member_active_within_the_timeout_stays_signed_in(signed_in, settings):

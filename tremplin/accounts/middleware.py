@@ -60,6 +60,13 @@ class StaffIdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def stamp_at_sign_in(cls, sender, request, user, **kwargs):
+        """``user_logged_in`` receiver (AccountsConfig.ready): the clock starts at sign-in, so that the first
+        page after it does not have to save the session again."""
+        if request is not None and hasattr(request, "session") and not user.is_learner:
+            request.session[cls.SESSION_KEY] = int(time.time())
+
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not user.is_learner:
