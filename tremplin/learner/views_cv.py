@@ -19,7 +19,7 @@ from tremplin.cv.checks import cv_advice, email_problems, email_suggestion
 from tremplin.cv.schema import CVData
 from tremplin.cv.selectors import cv_data, cv_of
 from tremplin.cv.services import CVInvalid, cv_draft, cv_item_add, cv_item_remove, cv_update
-from tremplin.lib.pdf import pdf_response
+from tremplin.lib.pdf import html_document, pdf_response, write_pdf
 
 from . import forms_cv
 from .decorators import learner_required
@@ -216,11 +216,10 @@ SIZES = [
 
 
 def cv_pdf_bytes(data: CVData) -> bytes:
-    """A one-page A4 PDF: a long CV is set in smaller type rather than spilling onto a 2nd page."""
-    from weasyprint import HTML
-
+    """A one-page A4 PDF: a long CV is set in smaller type rather than spilling onto a 2nd page.
+    Through tremplin.lib.pdf: nothing fetched but our static files, and a tagged PDF."""
     for size in SIZES:
-        document = HTML(string=render_to_string("learner/cv/cv_pdf.html", {"data": data, "size": size})).render()
+        document = html_document(render_to_string("learner/cv/cv_pdf.html", {"data": data, "size": size})).render()
         if len(document.pages) == 1:
             break
-    return document.copy(document.pages[:1]).write_pdf()
+    return write_pdf(document.copy(document.pages[:1]))

@@ -1,20 +1,119 @@
-"""HTML templates to PDF with WeasyPrint (login cards, attestations, handouts)."""
+"""HTML templates to PDF with WeasyPrint (login cards, attestations, handouts, CV).
 
+WeasyPrint fetches what a page points at (images, stylesheets, fonts). Ours never needs more than our own static
+files and ``data:`` URIs, so every PDF goes through ``StaticOnlyFetcher``: anything else (``file://``, another host,
+another port) is refused and WeasyPrint leaves that resource out. PDFs are tagged (PDF/UA-1): title and language
+from the template's ``<title>`` and ``<html lang>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF: structure for screen readers, title shown, language set
 
 
 class PdfUnavailable(RuntimeError):
     pass
 
 
-def render_pdf(template: str, context: dict, request=None) -> bytes:
+class ResourceRefused(ValueError):
+    """A PDF asked for something other than our static files or a data: URI; WeasyPrint skips it."""
+
+
+def _weasyprint():
     try:
-        from weasyprint import HTML
+        import weasyprint
     except OSError as exc:  # Pango missing on the system
         raise PdfUnavailable("WeasyPrint needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0") from exc
+    return weasyprint
+
+
+def _static_bytes(name: str) -> bytes | None:
+    """A static file's content, from the collected storage (hashed names in production) or the finders."""
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    try:
+        if staticfiles_storage.exists(name):
+            with staticfiles_storage.open(name) as f:
+                return f.read()
+    except Exception:  # noqa: BLE001 - not collected, or a storage that cannot say: try the finders
+        pass
+    found = finders.find(name)
+    if isinstance(found, list):
+        found = found[0] if found else None
+    if not found:
+        return None
+    with open(found, "rb") as f:
+        return f.read()
+
+
+def static_only_fetcher(*, base_url: str | None = None):
+    """A WeasyPrint fetcher serving our static files and data: URIs, and refusing everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def __init__(self):
+            # No network at all: data: goes through urllib's DataHandler, static files are read from disk.
+            super().__init__(allowed_protocols={"data", "http", "https"}, allow_redirects=False, timeout=5)
+            self.hosts = {urlsplit(u).netloc.lower() for u in (base_url, settings.SITE_URL) if u}
+            self.served: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme in {"http", "https"} and parts.netloc.lower() in self.hosts:
+                path = unquote(parts.path)
+                if path.startswith(settings.STATIC_URL):
+                    name = posixpath.normpath(path.removeprefix(settings.STATIC_URL))
+                    if not name.startswith(("..", "/")) and (content := _static_bytes(name)) is not None:
+                        self.served.append(url)
+                        return URLFetcherResponse(url, content, {"Content-Type": _content_type(name)})
+            self.refused.append(url)
+            logger.warning("PDF: resource refused (only our static files are fetched): %.200s", url)
+            raise ResourceRefused(f"not one of our static files: {url[:200]}")
+
+    return StaticOnlyFetcher()
+
+
+def _content_type(name: str) -> str:
+    import mimetypes
+
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def html_document(html: str, *, base_url: str | None = None, url_fetcher=None):
+    """A WeasyPrint ``HTML`` for this markup, fetching only our static files (``url_fetcher`` for tests)."""
+    weasyprint = _weasyprint()
+    base_url = base_url or settings.SITE_URL
+    fetcher = url_fetcher or static_only_fetcher(base_url=base_url)
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+
+
+def write_pdf(document) -> bytes:
+    """Bytes of a WeasyPrint ``HTML`` or rendered ``Document``, tagged for accessibility."""
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None, url_fetcher=None) -> bytes:
+    return write_pdf(html_document(html, base_url=base_url, url_fetcher=url_fetcher))
+
+
+def render_pdf(template: str, context: dict, request=None) -> bytes:
     html = render_to_string(template, context, request=request)
-    return HTML(string=html, base_url=str(request.build_absolute_uri("/")) if request else None).write_pdf()
+    return html_to_pdf(html, base_url=str(request.build_absolute_uri("/")) if request else None)
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
