@@ -102,3 +102,10 @@ def test_the_shorter_idle_timeout_leaves_learners_alone(client, settings):
     client.post("/connexion/", {"code": samia.username, "pin": "2580", "remember": "on"})
     assert client.get(reverse("learner:home")).status_code == 200
     assert KEY not in client.session
+
+
+def test_a_shorter_timeout_is_said_in_minutes(signed_in, settings):
+    settings.STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
+    idle_for(signed_in, 30 * 60 + 1)
+    page = signed_in.get(reverse("trainer:home"), follow=True)
+    assert "Vous avez été déconnecté après 30 minutes sans activité. Reconnectez-vous pour continuer." in page_text(page)

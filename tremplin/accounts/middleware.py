@@ -10,6 +10,7 @@ from django.contrib.auth import login, logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import device
@@ -80,11 +81,16 @@ class StaffIdleTimeoutMiddleware:
 
     def _sign_out(self, request):
         logout(request)
-        hours = max(1, round(settings.STAFF_IDLE_TIMEOUT_SECONDS / 3600))
-        messages.info(request, ngettext(
-            "Vous avez été déconnecté après %(n)s heure sans activité. Reconnectez-vous pour continuer.",
-            "Vous avez été déconnecté après %(n)s heures sans activité. Reconnectez-vous pour continuer.",
-            hours) % {"n": hours})
+        seconds = settings.STAFF_IDLE_TIMEOUT_SECONDS
+        if seconds >= 3600:
+            n = round(seconds / 3600)
+            message = ngettext("Vous avez été déconnecté après %(n)s heure sans activité.",
+                               "Vous avez été déconnecté après %(n)s heures sans activité.", n)
+        else:
+            n = max(1, round(seconds / 60))
+            message = ngettext("Vous avez été déconnecté après %(n)s minute sans activité.",
+                               "Vous avez été déconnecté après %(n)s minutes sans activité.", n)
+        messages.info(request, (message % {"n": n}) + " " + _("Reconnectez-vous pour continuer."))
         target = reverse("accounts:staff_login")
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
