@@ -65,3 +65,5 @@ def test_a_social_worker_refers_a_person_who_is_enrolled_signs_in_and_comes_to_a
     row = page.get_by_role("row", name=re.compile("Fatou"))
     expect(row).to_contain_text("Venue à un atelier")
     expect(row).not_to_contain_text(code)
+    # The list fits the phone: a wide table scrolls inside its frame, the page never scrolls sideways.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
