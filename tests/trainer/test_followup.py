@@ -18,7 +18,7 @@ from tremplin.progress.services import event_record
 
 from ..coaching.world import build_side
 from ..conftest import page_text
-from ..factories import EnrolmentFactory
+from ..factories import EnrolmentFactory, LearnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,26 @@ def test_the_learner_file_shows_the_latest_diagnostic_levels(trainer_client, sid
     text = page_text(trainer_client.get(reverse("trainer:followup_learner", args=[side.learner.pk])))
     assert results and f"<strong>{results[0].title}</strong> : {results[0].level_label}" in text
     assert "Voir le positionnement en détail" in text
+
+
+def test_the_grid_shows_fifty_people_a_page_and_the_export_has_everyone(trainer_client, side):
+    from tremplin.accounts.models import User
+
+    for i in range(54):  # with the side's learner: 55 people
+        EnrolmentFactory(organisation=side.organisation, learner=LearnerFactory(first_name=f"Zed{i:02d}"))
+    module = side.assignment.module
+    assignment_create(organisation=side.organisation, created_by=side.trainer, track=module.track,
+                      group=None, learner=User.objects.get(first_name="Zed53"))
+    first = page_text(trainer_client.get(reverse("trainer:followup_grid")))
+    second = page_text(trainer_client.get(reverse("trainer:followup_grid"), {"page": "2"}))
+    people = lambda text: set(re.findall(r"Zed\d\d", text))  # noqa: E731
+    assert len(people(first)) + len(people(second)) == 54 and not people(first) & people(second)
+    assert "Page 1 sur 2 (55 personnes)" in first and "Page suivante" in first and "Page précédente" in second
+    assert "Zed53" in second and module.title in first  # the columns are the same on every page
+    assert page_text(trainer_client.get(reverse("trainer:followup_grid"), {"page": "9999"})).count("Zed") > 0
+    assert page_text(trainer_client.get(reverse("trainer:followup_grid"), {"page": "\x00"})).count("Zed") > 0
+    by_status = page_text(trainer_client.get(reverse("trainer:followup_grid"), {"statut": "not_started",
+                                                                                 "page": "1"}))
+    assert "Zed53" in by_status and "Page 1 sur" not in by_status  # one person matches: one page
+    exported = trainer_client.get(reverse("trainer:followup_export")).content.decode()
+    assert len(people(exported)) == 54

@@ -7,8 +7,10 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,33 +169,70 @@ class Row:
 class Grid:
     columns: list[Module]
     rows: list[Row]
+    page: Any = None  # the screen's page (django.core.paginator.Page); None for the export
 
 
 GRID_SORTS = ("name", "activity", "help")
 
 
+GRID_PAGE = 50
+
+
 def progress_grid(*, scope: Scope, group: Group | None = None, status: str = "",
-                  sort: str = "name", now: datetime | None = None) -> Grid:
-    """Learners × assigned modules. A fixed number of queries whatever the size (tested)."""
+                  sort: str = "name", now: datetime | None = None, page: int | str | None = None) -> Grid:
+    """Learners × assigned modules. A fixed number of queries whatever the size (tested).
+
+    ``page`` (the screen): 50 learners a page. Sorted by name or last activity without a status filter, only
+    the page's learners are read (the database sorts and pages); a status filter or « besoin d'aide d'abord »
+    needs every learner's cells, computed from the columns the grid shows, then paged. ``page=None`` (the CSV
+    export): every row."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     learners_qs = learners_of(scope=scope).annotate(
         last_activity=Max("module_progress__last_activity_at"))
     if group is not None:
         learners_qs = learners_qs.filter(coaching_groups=group)
-    learners = list(learners_qs)
+    if sort == "activity":
+        learners_qs = learners_qs.order_by(F("last_activity").desc(nulls_last=True), "first_name", "last_name",
+                                           "username")
+    expanded = _expand(list(assignments_of(scope=scope)))
+    if group is not None:  # the modules given to the group or to one of its members
+        members = set(Group.members.through.objects.filter(group=group).values_list("user_id", flat=True))
+        column_ids = {mid for uid, mods in expanded.due.items() if uid in members for mid in mods}
+    else:
+        column_ids = {mid for mods in expanded.due.values() for mid in mods}
+    columns = sorted((expanded.modules[mid] for mid in column_ids),
+                     key=lambda m: (m.track.order, m.track.slug, m.position))
+    db_paged = page is not None and status not in FollowStatus.values and sort != "help"
+    shown: Any = None
+    learners: list[Any]
+    if db_paged:
+        shown = Paginator(learners_qs, GRID_PAGE).get_page(page)
+        learners = list(shown)
+    else:
+        learners = list(learners_qs)
+    rows = _grid_rows(scope, learners, columns, expanded, now=now, today=today)
+    if status in FollowStatus.values:
+        rows = [r for r in rows if r.count(status)]
+    if sort == "help":
+        rows.sort(key=lambda r: -r.needs_help)  # stable: by name within the same count
+    if page is not None and not db_paged:
+        shown = Paginator(rows, GRID_PAGE).get_page(page)
+        rows = list(shown)
+    return Grid(columns=columns, rows=rows, page=shown)
+
+
+def _grid_rows(scope: Scope, learners: list[Any], columns: list[Module], expanded: _Expanded, *, now: datetime,
+               today: date) -> list[Row]:
     ids = [u.pk for u in learners]
     group_names: dict[uuid.UUID, list[str]] = defaultdict(list)
     for uid, name in Group.members.through.objects.filter(tenant_q(scope, "group__organisation"), user_id__in=ids) \
             .order_by("group__name").values_list("user_id", "group__name"):
         group_names[uid].append(name)
-    expanded = _expand(list(assignments_of(scope=scope)))
-    wanted = set(ids)
-    column_ids = {mid for uid, mods in expanded.due.items() if uid in wanted for mid in mods}
-    columns = sorted((expanded.modules[mid] for mid in column_ids),
-                     key=lambda m: (m.track.order, m.track.slug, m.position))
+    column_ids = [m.pk for m in columns]
     progress = {(p.learner_id, p.module_id): p for p in ModuleProgress.objects.filter(
-        learner_id__in=ids, module_id__in=list(column_ids))} if column_ids and ids else {}
+        learner_id__in=ids, module_id__in=column_ids).only(
+        "learner_id", "module_id", "status", "last_activity_at", "answers")} if column_ids and ids else {}
     rows = []
     for u in learners:
         mine = expanded.due.get(u.pk, {})
@@ -207,14 +246,7 @@ def progress_grid(*, scope: Scope, group: Group | None = None, status: str = "",
             cells.append(Cell(assigned=True, status=st, due_date=due,
                               late=bool(due and due < today and st != FollowStatus.COMPLETED)))
         rows.append(Row(learner=u, groups=group_names[u.pk], cells=cells, last_activity=u.last_activity))
-    if status in FollowStatus.values:
-        rows = [r for r in rows if r.count(status)]
-    if sort == "activity":
-        oldest = timezone.make_aware(datetime(1970, 1, 1))
-        rows.sort(key=lambda r: r.last_activity or oldest, reverse=True)
-    elif sort == "help":
-        rows.sort(key=lambda r: -r.needs_help)
-    return Grid(columns=columns, rows=rows)
+    return rows
 
 
 @dataclass

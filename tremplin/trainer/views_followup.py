@@ -23,13 +23,14 @@ from .views_coaching import apply_errors
 SORT_LABELS = {"name": "Prénom", "activity": "Dernière activité", "help": "Besoin d'aide d'abord"}
 
 
-def _grid_from(request: HttpRequest, scope):
+def _grid_from(request: HttpRequest, scope, *, paged: bool = True):
     group = selectors.group_of(scope=scope, group_id=request.GET.get("groupe"))
     status = request.GET.get("statut", "")
     status = status if status in FollowStatus.values else ""
     sort = request.GET.get("tri", "name")
     sort = sort if sort in selectors.GRID_SORTS else "name"
-    grid = selectors.progress_grid(scope=scope, group=group, status=status, sort=sort)
+    grid = selectors.progress_grid(scope=scope, group=group, status=status, sort=sort,
+                                   page=request.GET.get("page", "1") if paged else None)
     return grid, group, status, sort
 
 
@@ -42,13 +43,19 @@ def followup_grid(request: HttpRequest, scope) -> HttpResponse:
         "groups": selectors.groups_of(scope=scope),
         "statuses": FollowStatus.choices, "sorts": [(k, _(v)) for k, v in SORT_LABELS.items()],
         "stuck_days": STUCK_AFTER_DAYS, "stuck_wrong": STUCK_WRONG_FIRST_ANSWERS,
-        "query": request.GET.urlencode()})
+        "query": _without_page(request), "page": grid.page})
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @trainer_required
 @require_GET
 def followup_export(request: HttpRequest, scope) -> HttpResponse:
-    grid, group, status, sort = _grid_from(request, scope)
+    grid, group, status, sort = _grid_from(request, scope, paged=False)
     access_record(scope=scope, action="followup.export", target_type="organisation", target_id=scope.organisation.pk,
                   detail={"rows": len(grid.rows), "group": str(group.pk) if group else "", "status": status})
     response = HttpResponse(grid_csv(grid), content_type="text/csv; charset=utf-8")
