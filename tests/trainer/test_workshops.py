@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -138,3 +139,20 @@ def test_a_workshop_happens_at_the_structure_s_place_and_a_place_elsewhere_is_re
     workshop = Workshop.objects.get(title="Atelier CAF")
     assert workshop.venue == own
     assert "5 rue du Bois" in page_text(trainer_client.get(response["Location"]))
+
+
+def test_the_attendance_sheet_lists_a_bounded_number_of_walk_ins_and_finds_the_others_by_name(trainer_client, side):
+    from ..factories import LearnerFactory
+
+    for i in range(45):
+        EnrolmentFactory(organisation=side.organisation, learner=LearnerFactory(first_name=f"Zed{i:02d}"))
+    url = reverse("trainer:workshop_attendance", args=[side.workshop.pk])
+    sheet = page_text(trainer_client.get(url))
+    assert len(set(re.findall(r"Zed\d\d", sheet))) == 40 and "cherchez-les par leur nom" in sheet
+    found = page_text(trainer_client.get(url, {"q": "zed44"}))
+    assert set(re.findall(r"Zed\d\d", found)) == {"Zed44"}
+    assert "Personne ne porte ce nom" in page_text(trainer_client.get(url, {"q": "\x00inconnu"}))
+    walk_in = side.organisation.enrolments.get(learner__first_name="Zed44").learner
+    trainer_client.post(url, {"present": [str(side.learner.pk), str(walk_in.pk)]})
+    assert set(Attendance.objects.filter(workshop=side.workshop).values_list("learner_id", flat=True)) == {
+        side.learner.pk, walk_in.pk}

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -144,11 +145,19 @@ def workshop_attendance(request: HttpRequest, workshop_id, scope) -> HttpRespons
             messages.success(request, _("Présences enregistrées : %(n)s personne(s).") % {"n": n})
             return redirect("trainer:workshop_detail", workshop_id=workshop.pk)
         status = 400
-    listed = {p.pk for p in people}
-    others = [u for u in learners_of(scope=scope) if u.pk not in listed]
+    # Walk-ins: the structure's other learners, a bounded list narrowed by a search (never the whole structure).
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    others_qs = learners_of(scope=scope).exclude(pk__in=[p.pk for p in people])
+    if query:
+        others_qs = others_qs.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
+    others = list(others_qs[:OTHERS_SHOWN + 1])
     return render(request, "trainer/coaching/attendance.html", {
-        "workshop": workshop, "form": form, "people": people, "others": others,
+        "workshop": workshop, "form": form, "people": people, "others": others[:OTHERS_SHOWN],
+        "more_others": len(others) > OTHERS_SHOWN, "query": query,
         "present": {str(pk) for pk in present}}, status=status)
+
+
+OTHERS_SHOWN = 40
 
 
 # --- assignments ------------------------------------------------------------------------------------
