@@ -130,3 +130,18 @@ def test_a_paper_session_does_not_block_an_open_online_one(trainer_client, train
     trainer_client.post(f"/espace-formateur/positionnement/apprenants/{learner.pk}/accompagne/")
     trainer_client.post(f"/espace-formateur/positionnement/apprenants/{learner.pk}/papier/", paper_answers(False))
     assert DiagnosticSession.objects.filter(learner=learner).count() == 2
+
+
+def test_the_overview_shows_fifty_learners_a_page(client, bank):
+    from tests.factories import EnrolmentFactory, LearnerFactory, MembershipFactory, OrganisationFactory
+
+    org = OrganisationFactory()
+    for i in range(52):
+        EnrolmentFactory(organisation=org, learner=LearnerFactory(first_name=f"Zed{i:02d}"))
+    client.force_login(MembershipFactory(organisation=org).user)
+    import re
+
+    first = client.get("/espace-formateur/positionnement/").content.decode()
+    second = client.get("/espace-formateur/positionnement/", {"page": "2"}).content.decode()
+    assert len(set(re.findall(r"Zed\d\d", first))) == 50 and len(set(re.findall(r"Zed\d\d", second))) == 2
+    assert "Page suivante" in first

@@ -167,11 +167,14 @@ def paper_form_versions() -> list[DiagnosticItemVersion]:
     return [versions[s] for s in (release.paper_form if release else []) if s in versions]
 
 
-def diagnostics_of(*, scope: Scope, limit: int = 500) -> list[User]:
-    """The scope's learners, each with ``done``: their completed diagnostics, latest first."""
+def diagnostics_of(*, scope: Scope, page: int | str | None = 1, per_page: int = 50):
+    """One page of the scope's learners (a ``Page``), each with ``done``: their completed diagnostics, latest first."""
+    from django.core.paginator import Paginator
+
     completed = DiagnosticSession.objects.filter(status=SessionStatus.COMPLETED).order_by("-completed_at")
-    return list(learners_of(scope=scope).prefetch_related(Prefetch("diagnostics", queryset=completed,
-                                                                    to_attr="done"))[:limit])
+    learners = learners_of(scope=scope).prefetch_related(Prefetch("diagnostics", queryset=completed,
+                                                                   to_attr="done"))
+    return Paginator(learners, per_page).get_page(page)
 
 
 def sessions_of_learner(*, learner: User) -> list[DiagnosticSession]:

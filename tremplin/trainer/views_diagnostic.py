@@ -38,7 +38,8 @@ LETTERS = string.ascii_uppercase
 @trainer_required
 @require_GET
 def diagnostic_overview(request: HttpRequest, scope) -> HttpResponse:
-    return render(request, "trainer/diagnostic/overview.html", {"learners": diagnostics_of(scope=scope)})
+    return render(request, "trainer/diagnostic/overview.html", {
+        "learners": diagnostics_of(scope=scope, page=request.GET.get("page", "1"))})
 
 
 @trainer_required
