@@ -165,7 +165,7 @@ def commune_lookup(*, text: str) -> list[Commune]:
     """Communes matching an INSEE code (« 49007 »), or a postcode and/or name (« 49000 Angers », « Angers »)."""
     import re
 
-    text = " ".join((text or "").split())
+    text = " ".join((text or "").replace("\x00", "").split())  # PostgreSQL refuses NUL in a query
     if not text:
         return []
     if re.fullmatch(r"(\d{5}|2[AB]\d{3})", text.upper()):

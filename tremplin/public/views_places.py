@@ -72,12 +72,12 @@ def _query(**params) -> str:
 @login_not_required
 @require_GET
 def find_help(request):
-    text = " ".join(request.GET.get("commune", "").split())[:80]
+    text = " ".join(request.GET.get("commune", "").replace("\x00", "").split())[:80]
     filters = _filters_from(request)
     context = {"text": text, "filters": [(key, FILTER_LABELS[key], key in filters) for key in FILTERS],
                "choices": [], "commune": None, "origin": None, "found": None, "error": "", "cards": [],
                "previous_url": "", "next_url": "", "here": ""}
-    code = request.GET.get("code", "")[:5]
+    code = request.GET.get("code", "").replace("\x00", "")[:5]
     communes = commune_lookup(text=code or text)
     if not communes and text and not code:  # « epernay », « saint mard les rouffy »: typed on a phone
         communes = communes_by_postcode(postcode=text) or communes_by_loose_name(text=text)

@@ -1,0 +1,60 @@
+"""Bad input never gives a 500: every named URL of every audience, GET and POST, for a visitor, a learner and
+an organisation's admin, with NUL bytes, a huge value with emoji and CR/LF, on SQLite and PostgreSQL.
+
+Every field name any form of the product reads is sent at once, so each form meets the bad value in each of
+its fields (ids in the path are real ones, so the views go past their 404 checks). A first sweep, not the
+property-based fuzz of every form that issue 10 asks for."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .coaching.world import build_side
+
+AUDIENCES = {"trainer", "learner", "public", "accounts", "join"}
+BAD = ["a\x00b", "x" * 5000 + " 😀\r\nX-Injected: 1"]
+FIELDS = ["first_name", "last_name", "name", "title", "q", "text", "code", "pin", "email", "date", "start_time",
+          "duration_minutes", "theme", "level", "organisation", "learner", "members", "present", "group", "target",
+          "content", "due_date", "next", "token", "phone", "birth_year", "commune", "type", "duree", "type_lieu",
+          "thematiques", "action", "structure", "recherche", "statut", "tri", "page", "mode", "consent", "hours",
+          "label", "role", "password", "kept", "duplicates", "venue", "workshop", "themes", "urgency",
+          "diagnostic_note", "event_id", "choice", "groupe", "apprenant", "atelier", "du", "au", "besoin", "lot"]
+
+
+def _patterns(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _patterns(p.url_patterns, p.namespace or namespace)
+        elif isinstance(p, URLPattern) and p.name:
+            yield namespace, p
+
+
+def _urls(side) -> list[str]:
+    ids = {"uuid": side.learner.pk, "slug": "ecran-tactile", "int": 1, "str": "abc", "path": "abc"}
+    out = []
+    for namespace, p in _patterns(get_resolver().url_patterns):
+        if namespace not in AUDIENCES:
+            continue
+        converters = getattr(p.pattern, "converters", {}) or {}
+        kwargs = {k: ids.get(type(c).__name__.removesuffix("Converter").lower(), "abc") for k, c in converters.items()}
+        out.append(reverse(f"{namespace}:{p.name}", kwargs=kwargs))
+    return out
+
+
+@pytest.mark.django_db
+def test_no_page_answers_bad_input_with_a_server_error(content, real_bank, real_simulators):
+    side = build_side("Nous")
+    errors = []
+    for user in (None, side.learner, side.admin):
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        for url in _urls(side):
+            for value in BAD:
+                data = dict.fromkeys(FIELDS, value)
+                for method in (client.get, client.post):
+                    if method(url, data).status_code >= 500:
+                        errors.append(f"{method.__name__.upper()} {url} {value[:6]!r} as {user or 'anonymous'}")
+    assert not errors, "\n".join(errors)
