@@ -1,5 +1,5 @@
 """Bad input never gives a 500: every named URL of every audience, GET and POST, for a visitor, a learner and
-an organisation's admin, with NUL bytes, a huge value with emoji and CR/LF, on SQLite and PostgreSQL.
+an organisation's admin, with NUL bytes (in fields and in the path's tokens and file names), a huge value with emoji and CR/LF, on SQLite and PostgreSQL.
 
 Every field name any form of the product reads is sent at once, so each form meets the bad value in each of
 its fields (ids in the path are real ones, so the views go past their 404 checks). A first sweep, not the
@@ -32,14 +32,18 @@ def _patterns(patterns, namespace=""):
 
 
 def _urls(side) -> list[str]:
-    ids = {"uuid": side.learner.pk, "slug": "ecran-tactile", "int": 1, "str": "abc", "path": "abc"}
+    """Each URL with real ids; those with a free-text part (a token, a file name) also with a NUL byte there."""
     out = []
-    for namespace, p in _patterns(get_resolver().url_patterns):
-        if namespace not in AUDIENCES:
-            continue
-        converters = getattr(p.pattern, "converters", {}) or {}
-        kwargs = {k: ids.get(type(c).__name__.removesuffix("Converter").lower(), "abc") for k, c in converters.items()}
-        out.append(reverse(f"{namespace}:{p.name}", kwargs=kwargs))
+    for text in ("abc", "a\x00b"):
+        ids = {"uuid": side.learner.pk, "slug": "ecran-tactile", "int": 1, "string": text, "path": text}
+        for namespace, p in _patterns(get_resolver().url_patterns):
+            if namespace not in AUDIENCES:
+                continue
+            converters = getattr(p.pattern, "converters", {}) or {}
+            kinds = {k: type(c).__name__.removesuffix("Converter").lower() for k, c in converters.items()}
+            if text != "abc" and not {"string", "path"} & set(kinds.values()):
+                continue
+            out.append(reverse(f"{namespace}:{p.name}", kwargs={k: ids.get(kind, text) for k, kind in kinds.items()}))
     return out
 
 
