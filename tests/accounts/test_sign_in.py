@@ -199,3 +199,14 @@ def test_a_learner_stays_signed_in_on_their_own_phone(client, samia):
 def test_on_a_shared_computer_the_session_ends_with_the_browser(client, samia):
     sign_in(client, samia.username, "2580")  # box unticked
     assert client.session.get_expire_at_browser_close() is True
+
+
+def test_a_next_parameter_that_is_not_a_path_of_ours_sends_the_learner_home_not_to_an_error(client):
+    from tests.factories import PIN, LearnerFactory
+
+    learner = LearnerFactory()
+    for target in ("plainword", "//evil.example/x", "https://evil.example/", "\x00"):
+        client.logout()
+        response = client.post(f"/connexion/?next={target}", {"code": learner.username, "pin": PIN,
+                                                               "next": target, "remember": "on"})
+        assert response.status_code == 302 and response["Location"] == "/apprendre/", target

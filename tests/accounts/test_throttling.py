@@ -191,3 +191,4 @@ def test_an_unreachable_cache_never_stops_anyone_signing_in(client, monkeypatch)
     monkeypatch.setattr(services, "_cache", down)
     assert sign_in(client, "ZZZ001", "0000").status_code == 400
     assert sign_in(client, samia.username, "2580").status_code == 302
+

@@ -16,8 +16,10 @@ from .services import sign_in_attempt_start, sign_in_failure_record
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    target = (request.POST.get("next") or request.GET.get("next") or "").replace("\x00", "")
+    # Only a path of this site (« /apprendre/ »): a bare word would be taken for a URL name by redirect().
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                                 require_https=request.is_secure()):
         return target
     return default
 
