@@ -156,3 +156,16 @@ def test_when_the_mail_server_fails_the_trainer_is_told_and_no_invitation_is_kep
     assert response.status_code == 503
     assert "L'e-mail n'a pas pu partir" in page_text(response)
     assert not Invitation.objects.exists()
+
+
+def test_a_structure_name_typed_with_a_line_break_is_kept_on_one_line_and_invitations_still_go(admin_client):
+    from tremplin.organisations.models import Organisation
+
+    client, org, admin = admin_client
+    response = client.post(reverse("trainer:organisation_edit"), {
+        "name": "Les Clés\r\ndu Numérique", "type": org.type, "commune": org.commune_id})
+    assert response.status_code == 302
+    assert Organisation.objects.get(pk=org.pk).name == "Les Clés du Numérique"
+    Organisation.objects.filter(pk=org.pk).update(name="Ancien\nnom")  # one saved before this rule
+    invite(client)
+    assert mail.outbox[-1].subject == "Invitation à rejoindre Ancien nom sur Tremplin"

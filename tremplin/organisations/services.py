@@ -124,7 +124,7 @@ def _audit(**kwargs) -> None:
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, actor: User, name: str, type: str, commune: Commune,
                         siret: str = "", address: str = "") -> Organisation:
-    organisation.name, organisation.type, organisation.commune = name.strip(), type, commune
+    organisation.name, organisation.type, organisation.commune = " ".join(name.split()), type, commune
     organisation.siret, organisation.address = siret.replace(" ", "").strip(), address.strip()
     organisation.full_clean()
     organisation.save()
@@ -156,7 +156,8 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, invi
                "days": INVITATION_DAYS}
     try:
         send_mail(
-            subject=gettext("Invitation à rejoindre %(name)s sur Tremplin") % {"name": organisation.name},
+            subject=gettext("Invitation à rejoindre %(name)s sur Tremplin")
+            % {"name": " ".join(organisation.name.split())},
             message=render_to_string("trainer/organisation/invitation_email.txt", context),
             from_email=None, recipient_list=[email])
     except (OSError, smtplib.SMTPException) as exc:

@@ -115,6 +115,13 @@ class OrganisationForm(forms.Form):
     commune = forms.CharField(label=_("Commune"), max_length=160,
                               help_text=_("Code INSEE (49007) ou code postal et nom (49000 Angers)."))
 
+    def clean_name(self) -> str:
+        """One line: a line break would break every e-mail subject that names the structure."""
+        value = " ".join(self.cleaned_data["name"].split())
+        if not value:
+            raise forms.ValidationError(_("Écrivez le nom de la structure."))
+        return value
+
     def clean_siret(self) -> str:
         siret = re.sub(r"\s", "", self.cleaned_data["siret"])
         if siret and not re.fullmatch(r"\d{14}", siret):
