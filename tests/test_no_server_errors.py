@@ -20,7 +20,10 @@ FIELDS = ["first_name", "last_name", "name", "title", "q", "text", "code", "pin"
           "content", "due_date", "next", "token", "phone", "birth_year", "commune", "type", "duree", "type_lieu",
           "thematiques", "action", "structure", "recherche", "statut", "tri", "page", "mode", "consent", "hours",
           "label", "role", "password", "kept", "duplicates", "venue", "workshop", "themes", "urgency",
-          "diagnostic_note", "event_id", "choice", "groupe", "apprenant", "atelier", "du", "au", "besoin", "lot"]
+          "diagnostic_note", "event_id", "choice", "groupe", "apprenant", "atelier", "du", "au", "besoin", "lot",
+          # « Mon CV »
+          "town", "target_job", "job", "employer", "dates", "description", "school", "year", "skills", "languages",
+          "driving_licence", "interests", "remove", "index"]
 
 
 def _patterns(patterns, namespace=""):
@@ -44,6 +47,11 @@ def _urls(side) -> list[str]:
             if text != "abc" and not {"string", "path"} & set(kinds.values()):
                 continue
             out.append(reverse(f"{namespace}:{p.name}", kwargs={k: ids.get(kind, text) for k, kind in kinds.items()}))
+    from tremplin.learner.views_cv import SECTIONS  # the CV's sections are named by their own slugs
+
+    for section in SECTIONS:
+        out += [reverse("learner:cv_section", args=[section.slug]),
+                reverse("learner:cv_live_preview", args=[section.slug])]
     return out
 
 

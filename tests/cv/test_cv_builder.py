@@ -236,3 +236,19 @@ def test_services_validate_the_whole_cv_before_saving(learner):
         cv_item_add(learner=learner, section="experiences", item={"job": "x" * 500})
     assert cv_data(cv_of(learner=learner)).experiences == []
     assert [a.code for a in cv_advice(cv_data(cv_of(learner=learner)))] == ["target_job", "experience", "skills"]
+
+
+@pytest.mark.parametrize("section,field", [("contact", "first_name"), ("metier", "target_job"),
+                                           ("experiences", "job"), ("competences", "skills"),
+                                           ("langues", "languages"), ("loisirs", "interests")])
+def test_a_nul_byte_in_any_cv_field_is_refused_in_french_and_nothing_is_saved(client, db, section, field):
+    from tests.factories import LearnerFactory
+    from tremplin.cv.selectors import cv_of
+
+    learner = LearnerFactory()
+    client.force_login(learner)
+    response = client.post(f"/apprendre/mon-cv/{section}/", {field: "Vendeur\x00"})
+    assert response.status_code == 400 and "caractère nul" in response.content.decode()
+    assert cv_of(learner=learner) is None or "Vendeur" not in str(cv_of(learner=learner).data)
+    preview = client.post(f"/apprendre/mon-cv/apercu/direct/{section}/", {field: "Vendeur\x00"})
+    assert preview.status_code == 200 and "Vendeur" not in preview.content.decode()

@@ -130,7 +130,8 @@ def cv_section(request: HttpRequest, section_slug: str) -> HttpResponse:
     if section.list_name:
         return _list_post(request, index, section, data)
     form = section.form(request.POST)
-    form.is_valid()  # every field is optional text: the CV schema gives the real verdict
+    if not form.is_valid():  # a field the form itself refuses (a NUL byte, too long): say so, save nothing
+        return _render_section(request, index, section, data, form=form, status=400)
     try:
         cv = cv_update(learner=request.user, values=section.values(form.cleaned_data))
     except CVInvalid as exc:
@@ -157,7 +158,8 @@ def _list_post(request, index, section, data):
         messages.success(request, _("C'est supprimé."))
         return redirect("learner:cv_section", section_slug=section.slug)
     form = section.form(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return _render_section(request, index, section, data, form=form, status=400)
     try:
         cv_item_add(learner=request.user, section=section.list_name, item=dict(form.cleaned_data))
     except CVInvalid as exc:
@@ -174,7 +176,8 @@ def cv_live_preview(request: HttpRequest, section_slug: str) -> HttpResponse:
     _index, section = _section_or_404(section_slug)
     data = cv_data(cv_of(learner=request.user))
     form = section.form(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return render(request, "learner/cv/_cv.html", {"data": data})  # keep showing the saved CV
     try:
         if section.list_name:
             draft = cv_draft(data=data, add_to=section.list_name, item=dict(form.cleaned_data))
