@@ -34,13 +34,13 @@ def _patterns(patterns, namespace=""):
             yield namespace, p
 
 
-def _urls(side) -> list[str]:
+def _urls(side, audiences) -> list[str]:
     """Each URL with real ids; those with a free-text part (a token, a file name) also with a NUL byte there."""
     out = []
     for text in ("abc", "a\x00b"):
         ids = {"uuid": side.learner.pk, "slug": "ecran-tactile", "int": 1, "string": text, "path": text}
         for namespace, p in _patterns(get_resolver().url_patterns):
-            if namespace not in AUDIENCES:
+            if namespace not in audiences:
                 continue
             converters = getattr(p.pattern, "converters", {}) or {}
             kinds = {k: type(c).__name__.removesuffix("Converter").lower() for k, c in converters.items()}
@@ -49,24 +49,32 @@ def _urls(side) -> list[str]:
             out.append(reverse(f"{namespace}:{p.name}", kwargs={k: ids.get(kind, text) for k, kind in kinds.items()}))
     from tremplin.learner.views_cv import SECTIONS  # the CV's sections are named by their own slugs
 
-    for section in SECTIONS:
-        out += [reverse("learner:cv_section", args=[section.slug]),
-                reverse("learner:cv_live_preview", args=[section.slug])]
+    if "learner" in audiences:
+        for section in SECTIONS:
+            out += [reverse("learner:cv_section", args=[section.slug]),
+                    reverse("learner:cv_live_preview", args=[section.slug])]
     return out
 
 
+# Who visits which audience (a learner on trainer pages, or staff on learner pages, only meets a 403).
+VISITORS = {"anonymous": AUDIENCES, "learner": {"learner", "public", "accounts", "join"},
+            "admin": {"trainer", "public", "accounts", "join"}}
+
+
 @pytest.mark.django_db
-def test_no_page_answers_bad_input_with_a_server_error(content, real_bank, real_simulators):
+@pytest.mark.parametrize("visitor", list(VISITORS))
+def test_no_page_answers_bad_input_with_a_server_error(content, real_bank, real_simulators, visitor):
     side = build_side("Nous")
+    client = Client(raise_request_exception=False)
+    user = {"anonymous": None, "learner": side.learner, "admin": side.admin}[visitor]
+    if user is not None:
+        client.force_login(user)
     errors = []
-    for user in (None, side.learner, side.admin):
-        client = Client(raise_request_exception=False)
-        if user is not None:
-            client.force_login(user)
-        for url in _urls(side):
-            for value in BAD:
-                data = dict.fromkeys(FIELDS, value)
-                for method in (client.get, client.post):
-                    if method(url, data).status_code >= 500:
-                        errors.append(f"{method.__name__.upper()} {url} {value[:6]!r} as {user or 'anonymous'}")
+    for url in _urls(side, VISITORS[visitor]):
+        for value in BAD:
+            data = dict.fromkeys(FIELDS, value)
+            # GET with the NUL byte in every query parameter; POST with both values in every field.
+            for method in ((client.get, client.post) if "\x00" in value else (client.post,)):
+                if method(url, data).status_code >= 500:
+                    errors.append(f"{method.__name__.upper()} {url} {value[:6]!r} as {visitor}")
     assert not errors, "\n".join(errors)
