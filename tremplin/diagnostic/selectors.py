@@ -13,8 +13,7 @@ from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
 from tremplin.organisations.access import Scope, parse_id
 from tremplin.organisations.selectors import learners_of
-from tremplin.progress.enums import ProgressStatus
-from tremplin.progress.models import ModuleProgress
+from tremplin.progress.selectors import completed_module_ids
 
 from . import engine
 from .enums import LevelName, SessionStatus
@@ -109,8 +108,7 @@ def recommended_modules(*, learner: User, results: list[CompetenceResult]) -> li
     weak = sorted((r for r in results if r.level in MODULE_LEVELS_FOR), key=lambda r: r.rank)
     if not weak:
         return []
-    done = set(ModuleProgress.objects.filter(learner=learner, status=ProgressStatus.COMPLETED)
-               .values_list("module_id", flat=True))
+    done = completed_module_ids(learner=learner)
     modules = [m for m in Module.objects.filter(is_active=True, track__is_active=True)
                .select_related("track").order_by("track__order", "position") if m.pk not in done]
     queues = []

@@ -3,8 +3,7 @@
 from django.utils import timezone
 
 from tremplin.coaching.selectors import assignments_of_learner
-from tremplin.progress.enums import ProgressStatus
-from tremplin.progress.models import ModuleProgress
+from tremplin.progress.selectors import completed_module_ids
 
 
 def assignments_for_home(user) -> dict:
@@ -14,8 +13,7 @@ def assignments_for_home(user) -> dict:
     assignments = assignments_of_learner(learner=user)
     if not assignments:
         return {}
-    done = set(ModuleProgress.objects.filter(learner=user, status=ProgressStatus.COMPLETED)
-               .values_list("module_id", flat=True))
+    done = completed_module_ids(learner=user)
     today = timezone.localdate()
     items, seen = [], set()
     for a in assignments:

@@ -1,4 +1,3 @@
-from django.db.models import QuerySet
 
 from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
@@ -32,9 +31,12 @@ def module_to_resume(*, learner: User) -> ModuleProgress | None:
             .select_related("module", "module__track").order_by("-last_activity_at").first())
 
 
-def completed_modules(*, learner: User) -> QuerySet[ModuleProgress]:
-    return (ModuleProgress.objects.filter(learner=learner, status=ProgressStatus.COMPLETED)
-            .select_related("module").order_by("-completed_at"))
+def completed_module_ids(*, learner: User) -> set[int]:
+    """Ids of the modules the learner completed (none for a visitor without an account)."""
+    if _nobody(learner):
+        return set()
+    return set(ModuleProgress.objects.filter(learner=learner, status=ProgressStatus.COMPLETED)
+               .values_list("module_id", flat=True))
 
 
 def has_history(*, learner: User) -> bool:
