@@ -183,16 +183,23 @@ GROWS: dict[str, str] = {}  # page → why its count still grows (an xfail, unti
 @pytest.mark.parametrize("page", list(TRAINER_PAGES))
 def test_a_trainer_list_page_makes_as_many_queries_for_an_organisation_three_times_bigger(worlds, page):
     url_name, rows, ceiling = TRAINER_PAGES[page]
-    url = reverse(url_name)
+    _assert_same_count(worlds, page, visitor=lambda w: w.admin, url_of=lambda w: reverse(url_name), rows=rows,
+                       ceiling=ceiling)
+
+
+def _assert_same_count(worlds, page, *, visitor, url_of, rows, ceiling):
+    """The page lists every row for both worlds, with as many queries for N as for 3N rows, under a ceiling."""
     counts = {}
     for world in (worlds.small, worlds.big):
-        counts[world.size], text = _measure(world.admin, url)
-        missing = [name for name in world.names[rows] if name not in text]
-        assert not missing, f"{page} ({url}) does not list {missing}"
+        url = url_of(world)
+        counts[world.size], text = _measure(visitor(world), url)
+        if rows:
+            missing = [name for name in world.names[rows] if name not in text]
+            assert not missing, f"{page} ({url}) does not list {missing}"
     if counts[N] != counts[3 * N] and page in GROWS:
         pytest.xfail(GROWS[page])
-    assert counts[N] == counts[3 * N], f"{page} ({url}): {counts[N]} queries for {N} rows, {counts[3 * N]} for {3 * N}"
-    assert counts[3 * N] <= ceiling, f"{page} ({url}): {counts[3 * N]} queries (at most {ceiling})"
+    assert counts[N] == counts[3 * N], f"{page}: {counts[N]} queries for {N} rows, {counts[3 * N]} for {3 * N}"
+    assert counts[3 * N] <= ceiling, f"{page}: {counts[3 * N]} queries (at most {ceiling})"
 
 
 def test_the_organisation_page_lists_pending_invitations_without_a_query_each(worlds):
@@ -215,16 +222,7 @@ LEARNER_PAGES = {
 @pytest.mark.parametrize("page", list(LEARNER_PAGES))
 def test_a_learner_list_page_makes_as_many_queries_with_three_times_more_progress_and_assignments(worlds, page):
     url_of, rows, ceiling = LEARNER_PAGES[page]
-    counts = {}
-    for world in (worlds.small, worlds.big):
-        counts[world.size], text = _measure(world.learner, url_of(world))
-        if rows:
-            missing = [name for name in world.names[rows] if name not in text]
-            assert not missing, f"{page} does not list {missing}"
-    if counts[N] != counts[3 * N] and page in GROWS:
-        pytest.xfail(GROWS[page])
-    assert counts[N] == counts[3 * N], f"{page}: {counts[N]} queries for {N} rows, {counts[3 * N]} for {3 * N}"
-    assert counts[3 * N] <= ceiling, f"{page}: {counts[3 * N]} queries (at most {ceiling})"
+    _assert_same_count(worlds, page, visitor=lambda w: w.learner, url_of=url_of, rows=rows, ceiling=ceiling)
 
 
 def test_the_learner_home_makes_as_many_queries_with_three_times_more_tracks(worlds):
