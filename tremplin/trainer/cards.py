@@ -26,7 +26,7 @@ from django.urls import reverse
 from tremplin.accounts.models import User
 from tremplin.accounts.services import learner_pins_issue
 from tremplin.lib.pdf import render_pdf
-from tremplin.organisations.access import scope_for
+from tremplin.organisations.access import scope_of_request
 from tremplin.organisations.models import Organisation
 from tremplin.organisations.selectors import learners_among
 
@@ -98,7 +98,7 @@ def batches(ids: list[str]) -> list[tuple[int, int, int]]:
 def cards_for(request, org: Organisation, ids: list[str]) -> list[dict]:
     """Card data for these pending learners, issuing a PIN to those who have none in the session yet."""
     state = pending(request, org)
-    scope = scope_for(user=request.user, organisation_id=org.pk)
+    scope = scope_of_request(request)  # the request's own, already resolved
     if scope is None or scope.organisation.pk != org.pk:
         return []
     learners = {str(u.pk): u for u in learners_among(scope=scope, learner_ids=list(ids))}
