@@ -24,21 +24,24 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Q
 from django.http import Http404
 
-from .enums import MembershipRole
-from .models import Membership, Organisation
+from .enums import MembershipRole, NetworkRole
+from .models import Membership, NetworkMembership, Organisation, Territory
 
 if TYPE_CHECKING:
     from tremplin.accounts.models import User
 
 SESSION_KEY = "current_organisation_id"
+NETWORK_SESSION_KEY = "current_territory_id"
 
 T = TypeVar("T")
 
 
 class ScopeKind:
-    """What a scope acts for. Territories, the network and funders come with their issues."""
+    """What a scope acts for: one organisation (trainers), or a territory / the whole network (``NetworkScope``)."""
 
     ORGANISATION = "organisation"
+    NETWORK = "network"  # the national team: every department
+    TERRITORY = "territory"  # a coordinator or a funder: the departments of one territory
 
 
 @dataclass(frozen=True)
@@ -147,3 +150,104 @@ def access_record(*, scope: Scope, action: str, target_type: str = "", target_id
 
     audit_log(actor=scope.user, action=action, target_type=target_type, target_id=str(target_id or ""),
               organisation_id=scope.organisation.pk, detail=detail)
+
+
+@dataclass(frozen=True)
+class NetworkScope:
+    """Someone acting above the structures: the national team, a territory's coordinator, or a funder.
+
+    A network scope never reads a row about a person: it reads ``stats`` aggregates for the areas it covers, and
+    (coordinators and the national team only) the list of structures of its territory.
+    """
+
+    user: User
+    role: str
+    territory: Territory | None  # None: the whole country (network admin)
+    departments: frozenset[str] | None  # department codes covered; None: all of them
+
+    @property
+    def kind(self) -> str:
+        return ScopeKind.NETWORK if self.territory is None else ScopeKind.TERRITORY
+
+    @property
+    def is_network_admin(self) -> bool:
+        return self.role == NetworkRole.NETWORK_ADMIN
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == NetworkRole.COORDINATOR
+
+    @property
+    def is_funder(self) -> bool:
+        return self.role == NetworkRole.FUNDER
+
+    @property
+    def sees_structures(self) -> bool:
+        """Funders and observers see territories and departments, never one structure's figures."""
+        return not self.is_funder
+
+    def covers_department(self, code: object) -> bool:
+        if not isinstance(code, str) or not code or len(code) > 3:
+            return False
+        return self.departments is None or code in self.departments
+
+    def covers_region(self, code: object, *, department_codes: frozenset[str] | set[str]) -> bool:
+        """Whether the scope covers at least one of the region's departments (given by the caller)."""
+        if not isinstance(code, str) or not code:
+            return False
+        return self.departments is None or bool(self.departments & set(department_codes))
+
+
+def network_scope_for(*, user: User, territory_id: object = None) -> NetworkScope | None:
+    """The network scope of a staff member: the territory asked for if they belong to it, else their first
+    network membership (the national one first); ``None`` for anyone without a network role."""
+    if not user.is_authenticated or not user.is_active or user.is_learner:
+        return None
+    memberships = list(NetworkMembership.objects.filter(user=user).select_related("territory")
+                       .order_by("territory_id", "created_at", "pk"))
+    if not memberships:
+        return None
+    memberships.sort(key=lambda m: (m.territory_id is not None, m.created_at))
+    wanted = parse_id(territory_id)
+    chosen = next((m for m in memberships if m.territory_id is not None and m.territory_id == wanted), memberships[0])
+    if chosen.territory is None:
+        return NetworkScope(user=user, role=chosen.role, territory=None, departments=None)
+    return NetworkScope(user=user, role=chosen.role, territory=chosen.territory,
+                        departments=chosen.territory.department_codes())
+
+
+def network_scope_of_request(request) -> NetworkScope | None:
+    """The one place that reads the current territory from the session (cached on the request)."""
+    if not hasattr(request, "_network_scope"):
+        request._network_scope = network_scope_for(user=request.user,
+                                                    territory_id=request.session.get(NETWORK_SESSION_KEY))
+    return request._network_scope
+
+
+def network_scope_switch(request, *, territory_id: object) -> NetworkScope | None:
+    """Act for another territory of the user's (``None``, and nothing changed, if they hold no role there)."""
+    wanted = parse_id(territory_id)
+    scope = network_scope_for(user=request.user, territory_id=wanted) if wanted else None
+    if scope is None or scope.territory is None or scope.territory.pk != wanted:
+        return None
+    request.session[NETWORK_SESSION_KEY] = str(wanted)
+    request._network_scope = scope
+    return scope
+
+
+def network_territories_of(*, user: User):
+    """The territories a person holds a network role in (for the navigation's switcher)."""
+    if not user.is_authenticated or user.is_learner:
+        return Territory.objects.none()
+    return Territory.objects.filter(memberships__user=user).order_by("name")
+
+
+def network_access_record(*, scope: NetworkScope, action: str, target_type: str = "", target_id: object = "",
+                          detail: dict | None = None) -> None:
+    """Record a network read worth tracing (an export, a report). No organisation: the territory is in the detail."""
+    from tremplin.audit.services import audit_log
+
+    detail = dict(detail or {})
+    detail.setdefault("territory", str(scope.territory.pk) if scope.territory else "national")
+    audit_log(actor=scope.user, action=action, target_type=target_type, target_id=str(target_id or ""),
+              organisation_id=None, detail=detail)

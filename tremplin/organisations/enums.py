@@ -41,3 +41,22 @@ class MembershipRole(models.TextChoices):
     # A partner professional (France Travail, CAF, CCAS, Mission locale…) who sends people to structures:
     # sees the referral screens only, never a learner's progress (ADR 0011).
     PRESCRIBER = "prescriber", _("Prescripteur (oriente des personnes)")
+
+
+class TerritoryKind(models.TextChoices):
+    """What a territory of the network is: a region, a department, or a hub that coordinates several departments."""
+
+    REGION = "region", _("Région")
+    DEPARTMENT = "department", _("Département")
+    HUB = "hub", _("Hub territorial (plusieurs départements)")
+
+
+class NetworkRole(models.TextChoices):
+    """Roles above the structures (issue 11). None of them sees a learner: aggregates only."""
+
+    # The national programme's team: creates territories, invites coordinators and funders, sees the whole country.
+    NETWORK_ADMIN = "network_admin", _("Équipe nationale du réseau")
+    # Coordinates the structures of a territory: sees their figures down to each structure, invites structures.
+    COORDINATOR = "coordinator", _("Coordinateur de territoire")
+    # Funds a territory (a department, a region…): figures of the territory and its departments, never per structure.
+    FUNDER = "funder", _("Financeur ou observateur")

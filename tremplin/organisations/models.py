@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import MembershipRole, OrganisationType
+from .enums import MembershipRole, NetworkRole, OrganisationType, TerritoryKind
 
 
 class Region(models.Model):
@@ -101,6 +101,73 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("adresse e-mail"))
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.TRAINER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Territory(models.Model):
+    """A territory of the network (issue 11): a region, a department, or a hub coordinating several departments.
+
+    A territory is the unit of network roles (a coordinator or a funder belongs to one). Which structures it holds
+    follows from geography: every structure whose commune lies in one of its departments.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de territoire"), max_length=12, choices=TerritoryKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    departments = models.ManyToManyField(Department, related_name="territories")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="territory_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def department_codes(self) -> frozenset[str]:
+        return frozenset(self.departments.values_list("code", flat=True))
+
+
+class NetworkMembership(models.Model):
+    """A person working above the structures: the national team (no territory), a coordinator or a funder."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_memberships")
+    role = models.CharField(max_length=16, choices=NetworkRole.choices)
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="one_network_membership_per_territory"),
+            models.UniqueConstraint(fields=["user"], condition=models.Q(territory__isnull=True),
+                                    name="one_national_membership"),
+            # Only the national team acts for the whole country; every other role belongs to a territory.
+            models.CheckConstraint(condition=models.Q(territory__isnull=False) | models.Q(role="network_admin"),
+                                   name="national_only_for_network_admin"),
+        ]
+
+
+class NetworkInvitation(models.Model):
+    """Someone invited by e-mail to a network role (the token's hash only is stored, as for trainers)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(max_length=16, choices=NetworkRole.choices)
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,8 +10,21 @@ from django.utils import timezone
 from tremplin.accounts.enums import UserKind
 from tremplin.accounts.models import User
 
-from .access import Scope, parse_id, tenant_q
-from .models import Commune, Enrolment, Invitation, LearnerImport, Membership, Organisation, SignupLink
+from .access import NetworkScope, Scope, parse_id, tenant_q
+from .models import (
+    Commune,
+    Department,
+    Enrolment,
+    Invitation,
+    LearnerImport,
+    Membership,
+    NetworkInvitation,
+    NetworkMembership,
+    Organisation,
+    Region,
+    SignupLink,
+    Territory,
+)
 
 # --- learners ---------------------------------------------------------------------------------------------
 
@@ -188,3 +201,87 @@ def commune_lookup(*, text: str) -> list[Commune]:
 def organisations_following_learner(*, learner: User, limit: int = 3) -> list[Organisation]:
     """For the learner's own screens: the structures that follow them (who can help)."""
     return list(Organisation.objects.filter(enrolments__learner=learner).order_by("name")[:limit])
+
+
+# --- the network above the structures (issue 11): scopes of type NetworkScope --------------------------------
+
+
+def _covered(scope: NetworkScope, path: str) -> dict:
+    """Filter kwargs for rows whose department (reached through ``path``) the network scope covers."""
+    return {} if scope.departments is None else {f"{path}__in": scope.departments}
+
+
+def territories_of(*, scope: NetworkScope) -> QuerySet[Territory]:
+    """Every territory for the national team; a coordinator's or a funder's own territory otherwise."""
+    territories = Territory.objects.prefetch_related("departments").order_by("name")
+    if scope.is_network_admin and scope.territory is None:
+        return territories
+    return territories.filter(pk=scope.territory.pk) if scope.territory else territories.none()
+
+
+def territory_of(*, scope: NetworkScope, territory_id: object) -> Territory | None:
+    pk = parse_id(territory_id)
+    return territories_of(scope=scope).filter(pk=pk).first() if pk else None
+
+
+def regions_of(*, scope: NetworkScope) -> QuerySet[Region]:
+    """Regions holding at least one department the scope covers."""
+    regions = Region.objects.order_by("code")
+    if scope.departments is None:
+        return regions
+    return regions.filter(departments__code__in=scope.departments).distinct()
+
+
+def region_of(*, scope: NetworkScope, code: object) -> Region | None:
+    if not isinstance(code, str) or not code or len(code) > 3 or "\x00" in code:
+        return None
+    return regions_of(scope=scope).filter(code=code).first()
+
+
+def departments_of(*, scope: NetworkScope, region: Region | None = None) -> QuerySet[Department]:
+    departments = Department.objects.select_related("region").filter(**_covered(scope, "code")).order_by("code")
+    return departments.filter(region=region) if region is not None else departments
+
+
+def department_of(*, scope: NetworkScope, code: object) -> Department | None:
+    if not scope.covers_department(code) or "\x00" in str(code):
+        return None
+    return departments_of(scope=scope).filter(code=code).first()
+
+
+def structures_of(*, scope: NetworkScope, department: Department | None = None) -> QuerySet[Organisation]:
+    """The structures of the scope's territory (none for funders: they see aggregates above the structures)."""
+    if not scope.sees_structures:
+        return Organisation.objects.none()
+    structures = (Organisation.objects.select_related("commune__department")
+                  .filter(**_covered(scope, "commune__department_id")).order_by("name", "pk"))
+    return structures.filter(commune__department=department) if department is not None else structures
+
+
+def structure_of(*, scope: NetworkScope, organisation_id: object) -> Organisation | None:
+    pk = parse_id(organisation_id)
+    return structures_of(scope=scope).filter(pk=pk).first() if pk else None
+
+
+def network_members_of(*, scope: NetworkScope) -> QuerySet[NetworkMembership]:
+    """The people holding a network role in the scope's territories (all of them for the national team)."""
+    members = NetworkMembership.objects.select_related("user", "territory").order_by("territory__name", "role",
+                                                                                     "user__first_name")
+    if scope.is_network_admin and scope.territory is None:
+        return members
+    if scope.is_coordinator and scope.territory is not None:
+        return members.filter(territory=scope.territory)
+    return members.none()
+
+
+def network_invitations_of(*, scope: NetworkScope) -> QuerySet[NetworkInvitation]:
+    """Pending invitations the national team sent (others send none)."""
+    if not (scope.is_network_admin and scope.territory is None):
+        return NetworkInvitation.objects.none()
+    return (NetworkInvitation.objects.select_related("territory")
+            .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()))
+
+
+def network_invitation_of(*, scope: NetworkScope, invitation_id: object) -> NetworkInvitation | None:
+    pk = parse_id(invitation_id)
+    return network_invitations_of(scope=scope).filter(pk=pk).first() if pk else None

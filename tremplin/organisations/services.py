@@ -19,9 +19,24 @@ from tremplin.accounts.codes import format_code
 from tremplin.accounts.models import User
 from tremplin.accounts.services import NewLearner, learner_create, learners_bulk_create, staff_create
 
-from .enums import MembershipRole
+from .access import NetworkScope
+from .enums import MembershipRole, NetworkRole, TerritoryKind
 from .imports import parse_learner_file, person_key
-from .models import Commune, Enrolment, Invitation, LearnerImport, LearnerShare, Membership, Organisation, SignupLink
+from .models import (
+    Commune,
+    Department,
+    Enrolment,
+    Invitation,
+    LearnerImport,
+    LearnerShare,
+    Membership,
+    NetworkInvitation,
+    NetworkMembership,
+    Organisation,
+    Region,
+    SignupLink,
+    Territory,
+)
 
 
 def organisation_create(*, name: str, type: str, commune: Commune, siret: str = "", address: str = "") -> Organisation:
@@ -448,3 +463,146 @@ def signup_link_use(*, link: SignupLink, first_name: str) -> NewLearner:
     _audit(actor=new.user, action="learner.signup", target_type="learner", target_id=new.user.pk,
            organisation_id=link.organisation_id, detail={"signup_link": str(link.pk)})
     return new
+
+
+# --- the network above the structures (issue 11) ------------------------------------------------------------
+
+
+class NetworkPermissionError(PermissionError):
+    """The network scope may not do this (screens answer 404, as for a forged id)."""
+
+
+class TerritoryError(ValueError):
+    """A territory that cannot be created as asked; the message is French and shown to the user."""
+
+
+def _national(scope: NetworkScope) -> bool:
+    return scope.is_network_admin and scope.territory is None
+
+
+@transaction.atomic
+def territory_create(*, scope: NetworkScope, name: str, kind: str, region: Region | None = None,
+                     departments: list[Department] | tuple[Department, ...] = ()) -> Territory:
+    """A region, a department or a hub of several departments, created by the national team."""
+    if not _national(scope):
+        raise NetworkPermissionError("territory_create")
+    name = " ".join((name or "").split())
+    if not name or len(name) > 200:
+        raise TerritoryError(gettext("Donnez un nom au territoire (200 caractères au plus)."))
+    if kind not in TerritoryKind.values:
+        raise TerritoryError(gettext("Choisissez le type de territoire."))
+    if kind == TerritoryKind.REGION:
+        if region is None:
+            raise TerritoryError(gettext("Choisissez la région."))
+        covered = list(region.departments.all())
+    elif kind == TerritoryKind.DEPARTMENT:
+        if len(departments) != 1:
+            raise TerritoryError(gettext("Choisissez un département, un seul."))
+        covered, region = list(departments), departments[0].region
+    else:
+        if len(departments) < 2:
+            raise TerritoryError(gettext("Un hub coordonne au moins deux départements : choisissez-les."))
+        covered, region = list(departments), None
+    if Territory.objects.filter(name__iexact=name).exists():
+        raise TerritoryError(gettext("Un territoire porte déjà ce nom."))
+    try:
+        with transaction.atomic():
+            territory = Territory.objects.create(name=name, kind=kind, region=region, created_by=scope.user)
+    except IntegrityError as exc:  # the same form sent twice at once
+        raise TerritoryError(gettext("Un territoire porte déjà ce nom.")) from exc
+    territory.departments.set(covered)
+    _audit(actor=scope.user, action="territory.create", target_type="territory", target_id=territory.pk,
+           detail={"kind": kind, "departments": sorted(d.code for d in covered)})
+    return territory
+
+
+def network_membership_add(*, user: User, role: str, territory: Territory | None) -> NetworkMembership:
+    """Give someone a network role (used by invitations, the demo and the generator)."""
+    if role not in NetworkRole.values or (territory is None and role != NetworkRole.NETWORK_ADMIN):
+        raise ValueError("a coordinator or a funder belongs to a territory")
+    membership, _ = NetworkMembership.objects.get_or_create(user=user, territory=territory,
+                                                            defaults={"role": role})
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def network_invitation_create(*, scope: NetworkScope, email: str, role: str, territory: Territory | None,
+                              accept_url_for: Callable[[str], str]) -> NetworkInvitation:
+    """The national team invites a coordinator or a funder of a territory (or another national team member)."""
+    if not _national(scope):
+        raise NetworkPermissionError("network_invitation_create")
+    if role not in NetworkRole.values or (territory is None and role != NetworkRole.NETWORK_ADMIN) \
+            or (territory is not None and role == NetworkRole.NETWORK_ADMIN):
+        raise ValueError("role and territory do not match")
+    email = User.objects.normalize_email(email).strip().lower()
+    token = secrets.token_urlsafe(32)
+    invitation = NetworkInvitation.objects.create(
+        email=email, role=role, territory=territory, token_hash=_token_hash(token), invited_by=scope.user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS))
+    context = {"territory": territory, "role": NetworkRole(role).label, "invited_by": scope.user,
+               "url": accept_url_for(token), "days": INVITATION_DAYS}
+    try:
+        send_mail(subject=gettext("Invitation au pilotage du réseau Tremplin"),
+                  message=render_to_string("network/invitation_email.txt", context),
+                  from_email=None, recipient_list=[email])
+    except (OSError, smtplib.SMTPException) as exc:
+        raise InvitationNotSent(email) from exc
+    _audit(actor=scope.user, action="network_invitation.create", target_type="network_invitation",
+           target_id=invitation.pk, detail={"email": email, "role": role,
+                                            "territory": str(territory.pk) if territory else "national"})
+    return invitation
+
+
+def network_invitation_by_token(*, token: str) -> NetworkInvitation | None:
+    """A pending, unexpired network invitation for this token, or None."""
+    if not isinstance(token, str) or not token or len(token) > 100 or "\x00" in token:
+        return None
+    return (NetworkInvitation.objects.select_related("territory")
+            .filter(token_hash=_token_hash(token), accepted_at__isnull=True, revoked_at__isnull=True,
+                    expires_at__gt=timezone.now()).first())
+
+
+@transaction.atomic
+def network_invitation_accept(*, invitation: NetworkInvitation, user: User | None = None, first_name: str = "",
+                              last_name: str = "", password: str = "") -> User:
+    """Take the network role: with the signed-in staff account, or a new staff account created here."""
+    invitation = NetworkInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+        raise ValueError("invitation no longer valid")
+    if user is None:
+        user = staff_create(email=invitation.email, first_name=first_name, last_name=last_name, password=password)
+    network_membership_add(user=user, role=invitation.role, territory=invitation.territory)
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _audit(actor=user, action="network_invitation.accept", target_type="network_invitation",
+           target_id=invitation.pk)
+    return user
+
+
+@transaction.atomic
+def network_invitation_revoke(*, scope: NetworkScope, invitation: NetworkInvitation) -> None:
+    if not _national(scope):
+        raise NetworkPermissionError("network_invitation_revoke")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    _audit(actor=scope.user, action="network_invitation.revoke", target_type="network_invitation",
+           target_id=invitation.pk)
+
+
+@transaction.atomic
+def structure_create(*, scope: NetworkScope, name: str, type: str, commune: Commune, admin_email: str,
+                     accept_url_for: Callable[[str], str]) -> Organisation:
+    """A coordinator (or the national team) opens a structure of their territory and invites its manager, who
+    then runs it like any structure (the coordinator is not a member: they see its figures, not its learners)."""
+    if not scope.sees_structures or not scope.covers_department(commune.department_id):
+        raise NetworkPermissionError("structure_create")
+    organisation = organisation_create(name=name, type=type, commune=commune)
+    invitation_create(organisation=organisation, email=admin_email, role=MembershipRole.ADMIN,
+                      invited_by=scope.user, accept_url_for=accept_url_for)
+    _audit(actor=scope.user, action="structure.create", target_type="organisation", target_id=organisation.pk,
+           organisation_id=organisation.pk,
+           detail={"territory": str(scope.territory.pk) if scope.territory else "national"})
+    return organisation
