@@ -17,8 +17,8 @@ The rule (OWASP's « CSV injection »), applied by :func:`safe_cell` to every ce
   English one a semicolon-separated file on commas), so that text would otherwise become a cell of
   its own that starts with ``=``.
 
-Nothing in the product writes XLSX; if something does one day, it must go through a helper here
-(openpyxl reads a string starting with ``=`` as a formula, so the same :func:`safe_cell` applies).
+XLSX goes through :func:`xlsx_bytes` / :func:`xlsx_response` (openpyxl reads a string starting with ``=`` as a
+formula, so the same :func:`safe_cell` applies to every cell, and numbers stay numbers).
 """
 
 from __future__ import annotations
@@ -81,3 +81,32 @@ def csv_response(filename: str, *, delimiter: str = ";", bom: bool = True) -> tu
     if bom:
         response.write(BOM)
     return response, csv_writer(response, delimiter=delimiter)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Iterable[Any]]]]) -> bytes:
+    """A workbook of (sheet title, rows), every cell made safe (text never read as a formula)."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", str(title))[:31] or "Feuille")
+        for row in rows:
+            sheet.append([safe_cell(value) for value in row])
+        for cell in (c for line in sheet.iter_rows() for c in line if isinstance(c.value, str)):
+            cell.data_type = "s"  # a text cell, whatever it starts with
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_response(filename: str, sheets: Iterable[tuple[str, Iterable[Iterable[Any]]]]) -> HttpResponse:
+    """An XLSX download of (sheet title, rows)."""
+    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
