@@ -90,7 +90,8 @@ class Item(Strict):
     ``single`` and ``tap``: exactly one right choice (for ``tap`` the choices are the numbered
     zones drawn on the picture). ``multiple``: at least one. ``order``: choices written in the
     right order. ``text``: the learner types; ``answers`` lists what is accepted (compared
-    without case, spaces, dots or dashes).
+    without case, spaces, dots or dashes; an e-mail or web address is compared exactly, case and
+    surrounding spaces aside: see ``scoring.text_matches``).
     """
 
     slug: Slug

@@ -9,9 +9,24 @@ from __future__ import annotations
 import random
 import re
 
+# An e-mail or web address: one wrong dot or dash and the message goes nowhere, or to a copycat site.
+_ADDRESS = re.compile(r"@|[\w-]\.[a-z]{2,}(?:/|$)", re.I)
+
 
 def normalise_text(value: str) -> str:
+    """Loose comparison for numbers and words: « 06 12 34 56 78 » is « 0612345678 »."""
     return re.sub(r"[\s.\-]+", "", value or "").casefold()
+
+
+def is_address(answer: str) -> bool:
+    return bool(_ADDRESS.search((answer or "").strip()))
+
+
+def text_matches(given: str, answer: str) -> bool:
+    """An address is compared exactly, case and surrounding spaces aside; anything else loosely."""
+    if is_address(answer):
+        return (given or "").strip().casefold() == answer.strip().casefold()
+    return normalise_text(given) == normalise_text(answer)
 
 
 def display_order(slug: str, kind: str, n: int) -> list[int]:
@@ -37,6 +52,6 @@ def is_correct(kind: str, data: dict, response: dict) -> bool:
     if kind == "order":
         return response.get("ranks") == list(range(1, len(choices) + 1))
     if kind == "text":
-        given = normalise_text(response.get("text", ""))
-        return any(given == normalise_text(a) for a in data.get("answers") or [])
+        given = response.get("text", "")
+        return any(text_matches(given, a) for a in data.get("answers") or [])
     return False
