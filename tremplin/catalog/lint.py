@@ -345,7 +345,7 @@ class ModuleLinter:
                                       needle=match.group(0))
             for match in _ABBREVIATION.finditer(plain):
                 abbr = match.group(1)
-                if abbr in seen_abbrev or abbr in self.rules.allowed_abbreviations or abbr in self.allow:
+                if abbr in seen_abbrev or abbr in self.rules.allowed_abbreviations or abbr.casefold() in self.allow:
                     continue
                 is_explained = _abbreviation_explained(plain, match.start(1), match.end(1))
                 if t.exempt_first_use and not is_explained:
