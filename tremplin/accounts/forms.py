@@ -29,6 +29,15 @@ class LearnerLoginForm(forms.Form):
         initial=True,
     )
 
+    def refuse(self, message: str) -> None:
+        """A wrong code or PIN: said once above the form, and both boxes marked and pointed to it (which of the
+        two is wrong is not told, on purpose)."""
+        self.add_error(None, message)
+        for name in ("code", "pin"):
+            field = self.fields[name]
+            described = ["login-error"] + ([f"id_{name}_helptext"] if field.help_text else [])
+            field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
         if len(code) < 4:

@@ -62,7 +62,7 @@ def learner_login(request: HttpRequest) -> HttpResponse:
                 request.session.set_expiry(0)  # shared computer: signed out when the browser closes
             return redirect(_safe_next(request, home_for(user)))
         sign_in_failure_record(request=request)
-        form.add_error(None, _("Le code ou le code secret n'est pas bon. Vérifiez votre carte et réessayez. "
+        form.refuse(_("Le code ou le code secret n'est pas bon. Vérifiez votre carte et réessayez. "
                                "Après 5 erreurs, le compte est bloqué 15 minutes."))
     return render(request, "accounts/learner_login.html",
                   {"form": form, "next": request.GET.get("next", "")}, status=200 if not form.errors else 400)

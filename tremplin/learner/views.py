@@ -136,7 +136,7 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                                      event_id=event_id)
             except InvalidAnswer as exc:
                 return render(request, "learner/step.html", _step_context(
-                    request, module, steps, index, form_error=str(exc)), status=400)
+                    request, module, steps, index, answer_error=str(exc)), status=400)
             return render(request, "learner/step.html", _step_context(
                 request, module, steps, index, answered=True, correct=graded.correct, picked=graded.picked))
         # "Suivant": the learner has seen this step.
