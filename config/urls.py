@@ -8,6 +8,8 @@ urlpatterns = [
     path("apprendre/", include("tremplin.learner.urls")),
     path("espace-formateur/", include("tremplin.trainer.urls")),
     path("", include("tremplin.trainer.urls_public")),  # invitation and workshop sign-up links (public)
+    path("pilotage/", include("tremplin.network.urls")),
+    path("", include("tremplin.network.urls_public")),  # a network invitation's accept page (public)
 ]
 
 # Django's admin edits every table with no tenant scope and no audit entry: off unless the server asks for it

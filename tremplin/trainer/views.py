@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from tremplin.coaching import selectors
 from tremplin.coaching.enums import STUCK_AFTER_DAYS, STUCK_WRONG_FIRST_ANSWERS
+from tremplin.organisations.access import network_scope_of_request
 from tremplin.organisations.selectors import learners_of
 
 from .decorators import trainer_required
@@ -27,6 +28,8 @@ def home(request: HttpRequest, scope) -> HttpResponse:
     """« Ce qui demande votre attention aujourd'hui »."""
     if scope is not None and scope.is_prescriber:
         return redirect("trainer:referral_sent_list")
+    if scope is None and network_scope_of_request(request) is not None:
+        return redirect("network:home")  # a network role and no structure: their home is /pilotage/
     context = {"organisation": scope.organisation if scope else None, "enrol_url": _enrol_url(), "stuck_days": STUCK_AFTER_DAYS,
                "stuck_wrong": STUCK_WRONG_FIRST_ANSWERS}
     if scope is not None:

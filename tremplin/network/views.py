@@ -1,0 +1,252 @@
+"""/pilotage/: the figures of the areas a network scope covers, drilled down national → region → department →
+structure, with a period filter, the period before, the goal, and the same figures as CSV, XLSX and a PDF report.
+
+Which areas a person may open is decided by the scoped selectors of ``organisations`` (a forged code or id, or a
+structure asked by a funder, is a 404); the figures come from ``stats`` through ``reading.dashboard``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tremplin.lib.pdf import pdf_response, render_pdf
+from tremplin.lib.spreadsheet import csv_response, xlsx_response
+from tremplin.organisations import selectors
+from tremplin.organisations.access import NetworkScope, found_or_404, network_access_record
+from tremplin.stats.figures import Area, period_parse
+
+from .charts import Bar, bar_chart, goal_chart
+from .decorators import network_required
+from .forms import PERIOD_KINDS
+from .reading import Dashboard, dashboard
+
+STRUCTURES_PER_PAGE = 50
+TABLES = ("indicateurs", "detail")
+FORMATS = ("csv", "xlsx", "pdf")
+
+
+@dataclass(frozen=True)
+class Place:
+    """An area the person opened, where it sits (breadcrumb) and what lies under it."""
+
+    area: Area
+    url_name: str
+    url_args: tuple
+    crumbs: list[tuple[str, str]]
+    children: list[tuple[Area, str, str]]
+    child_level: str = ""
+    children_title: str = ""
+    page: object = None  # the page of structures, when the children are structures
+
+
+def _national(scope: NetworkScope) -> bool:
+    return scope.departments is None
+
+
+def _home_crumb(scope: NetworkScope) -> tuple[str, str]:
+    name = _("France") if _national(scope) else scope.territory.name
+    return name, reverse("network:home")
+
+
+def _departments(departments) -> list[tuple[Area, str, str]]:
+    return [(Area("department", d.code, d.name), reverse("network:department", args=[d.code]), "")
+            for d in departments]
+
+
+def _structures_page(request, scope, department) -> tuple[list, object]:
+    paginator = Paginator(selectors.structures_of(scope=scope, department=department), STRUCTURES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page") if "\x00" not in request.GET.get("page", "") else 1)
+    rows = [(Area("organisation", str(o.pk), o.name), reverse("network:structure", args=[o.pk]), o.commune.name)
+            for o in page.object_list]
+    return rows, page
+
+
+def _place(request, scope: NetworkScope, kind: str, code: str = "") -> Place:
+    """The area asked for, if the scope covers it (404 otherwise, as for a forged code)."""
+    home = _home_crumb(scope)
+    if kind == "home":
+        if _national(scope):
+            children = [(Area("region", r.code, r.name), reverse("network:region", args=[r.code]), "")
+                        for r in selectors.regions_of(scope=scope)]
+            return Place(Area("national", "", _("France")), "network:home", (), [], children, "region",
+                         _("Région"))
+        territory = scope.territory
+        return Place(Area("territory", str(territory.pk), territory.name), "network:home", (), [],
+                     _departments(selectors.departments_of(scope=scope).filter(territories=territory)),
+                     "department", _("Département"))
+    if kind == "territory":
+        territory = found_or_404(selectors.territory_of(scope=scope, territory_id=code))
+        return Place(Area("territory", str(territory.pk), territory.name), "network:territory", (territory.pk,),
+                     [home], _departments(selectors.departments_of(scope=scope).filter(territories=territory)),
+                     "department", _("Département"))
+    if kind == "region":
+        region = found_or_404(selectors.region_of(scope=scope, code=code))
+        return Place(Area("region", region.code, region.name), "network:region", (region.code,), [home],
+                     _departments(selectors.departments_of(scope=scope, region=region)), "department",
+                     _("Département"))
+    if kind == "department":
+        department = found_or_404(selectors.department_of(scope=scope, code=code))
+        crumbs = [home]
+        if _national(scope):
+            crumbs.append((department.region.name, reverse("network:region", args=[department.region_id])))
+        children, page = ([], None)
+        if scope.sees_structures:
+            children, page = _structures_page(request, scope, department)
+        return Place(Area("department", department.code, department.name), "network:department",
+                     (department.code,), crumbs, children, "organisation", _("Structure"), page)
+    if kind == "structure":
+        structure = found_or_404(selectors.structure_of(scope=scope, organisation_id=code))
+        department = structure.commune.department
+        crumbs = [home]
+        if _national(scope):
+            crumbs.append((department.region.name, reverse("network:region", args=[department.region_id])))
+        crumbs.append((department.name, reverse("network:department", args=[department.code])))
+        return Place(Area("organisation", str(structure.pk), structure.name), "network:structure",
+                     (structure.pk,), crumbs, [])
+    raise Http404("introuvable")
+
+
+def _board(request, scope, kind, code) -> tuple[Place, Dashboard]:
+    place = _place(request, scope, kind, code)
+    period = period_parse(request.GET.get("periode"), request.GET.get("debut"))
+    board = dashboard(area=place.area, period=period, children=place.children, child_level=place.child_level,
+                      children_title=place.children_title)
+    return place, board
+
+
+def _period_query(period, **extra) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode({"periode": period.kind, "debut": period.param, **extra})
+
+
+def _render(request, scope, kind, code="") -> HttpResponse:
+    place, board = _board(request, scope, kind, code)
+    base = reverse(place.url_name, args=place.url_args)
+    previous = board.period.previous()
+    next_start = board.period.end if board.period.kind != "all" else None
+    chart = None
+    if board.children:
+        chart = bar_chart(ident="enfants", title=_("Personnes touchées par %(what)s, %(period)s") % {
+            "what": place.children_title.lower(), "period": board.period.label},
+            description=_("Une barre par ligne du tableau qui suit, avec le même nombre écrit au bout."),
+            bars=[Bar(child.area.name, child.values()[0]) for child in board.children])
+    else:
+        chart = bar_chart(ident="indicateurs", title=_("Indicateurs, %(period)s") % {"period": board.period.label},
+                          description=_("Une barre par indicateur du tableau, avec le même nombre écrit au bout."),
+                          bars=[Bar(row.label, row.value) for row in board.rows if row.slug != "impact_gained"])
+    context = {
+        "scope": scope, "place": place, "board": board, "kinds": PERIOD_KINDS, "base": base,
+        "chart": chart, "goal_chart": goal_chart(ident="objectif", reached=board.goal[0], goal=board.goal[1]),
+        "query": _period_query(board.period),
+        "previous_url": base + _period_query(previous) if previous else "",
+        "next_url": base + _period_query(type(board.period)(board.period.kind, next_start)) if next_start else "",
+        "export_base": reverse(place.url_name + "_export",
+                               kwargs={**_export_kwargs(place), "fmt": "csv"}).removesuffix("csv"),
+        "page": place.page,
+    }
+    return render(request, "network/dashboard.html", context)
+
+
+def _export_kwargs(place: Place) -> dict:
+    names = {"network:home": (), "network:territory": ("territory_id",), "network:region": ("code",),
+             "network:department": ("code",), "network:structure": ("organisation_id",)}[place.url_name]
+    return dict(zip(names, place.url_args, strict=True))
+
+
+@require_GET
+@network_required
+def home(request: HttpRequest, scope) -> HttpResponse:
+    return _render(request, scope, "home")
+
+
+@require_GET
+@network_required
+def territory(request: HttpRequest, territory_id: str, scope) -> HttpResponse:
+    return _render(request, scope, "territory", territory_id)
+
+
+@require_GET
+@network_required
+def region(request: HttpRequest, code: str, scope) -> HttpResponse:
+    return _render(request, scope, "region", code)
+
+
+@require_GET
+@network_required
+def department(request: HttpRequest, code: str, scope) -> HttpResponse:
+    return _render(request, scope, "department", code)
+
+
+@require_GET
+@network_required(structures=True)
+def structure(request: HttpRequest, organisation_id: str, scope) -> HttpResponse:
+    return _render(request, scope, "structure", organisation_id)
+
+
+# --- Exports: the same figures as the screen ---------------------------------------------------------------------
+
+
+def _export(request, scope, kind, code, fmt) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("introuvable")
+    table = request.GET.get("tableau", "indicateurs")
+    if table not in TABLES:
+        raise Http404("introuvable")
+    place, board = _board(request, scope, kind, code)
+    if fmt != "pdf" and table == "detail" and not board.children:
+        raise Http404("introuvable")
+    name = slugify(f"tremplin-{place.area.name}-{board.period.label}") or "tremplin"
+    network_access_record(scope=scope, action=f"network.export_{fmt}", target_type=place.area.level,
+                          target_id=place.area.code or "national",
+                          detail={"period": board.period.kind, "start": board.period.param,
+                                  **({"table": table} if fmt != "pdf" else {})})
+    if fmt == "pdf":
+        html_context = {"place": place, "board": board, "scope": scope,
+                        "children": board.children[:20], "more_children": max(0, len(board.children) - 20)}
+        return pdf_response(render_pdf("network/report_pdf.html", html_context, request), f"{name}.pdf")
+    rows = board.indicator_table() if table == "indicateurs" else board.children_table()
+    title = _("Indicateurs") if table == "indicateurs" else place.children_title
+    heading = [[f"{place.area.name} — {board.period.label}"]]
+    if fmt == "xlsx":
+        return xlsx_response(f"{name}-{table}.xlsx", [(title, heading + rows)])
+    response, writer = csv_response(f"{name}-{table}.csv")
+    writer.writerows(heading + rows)
+    return response
+
+
+@require_GET
+@network_required
+def home_export(request, fmt: str, scope) -> HttpResponse:
+    return _export(request, scope, "home", "", fmt)
+
+
+@require_GET
+@network_required
+def territory_export(request, territory_id: str, fmt: str, scope) -> HttpResponse:
+    return _export(request, scope, "territory", territory_id, fmt)
+
+
+@require_GET
+@network_required
+def region_export(request, code: str, fmt: str, scope) -> HttpResponse:
+    return _export(request, scope, "region", code, fmt)
+
+
+@require_GET
+@network_required
+def department_export(request, code: str, fmt: str, scope) -> HttpResponse:
+    return _export(request, scope, "department", code, fmt)
+
+
+@require_GET
+@network_required(structures=True)
+def structure_export(request, organisation_id: str, fmt: str, scope) -> HttpResponse:
+    return _export(request, scope, "structure", organisation_id, fmt)
