@@ -94,7 +94,9 @@ class _Protector:
 
     def needs_protection(self, cell: CellId) -> bool:
         status = self.status[cell]
-        return status == PRIMARY or (status == HIDDEN and self.values[cell] < THRESHOLD)
+        # A hidden cell is a difference of published ones (people reached before, people who did not gain a
+        # level): protected from 1 to 9; zero says nothing about anyone (« everybody was new »).
+        return status == PRIMARY or (status == HIDDEN and 0 < self.values[cell] < THRESHOLD)
 
     def movable(self, cell: CellId, step: int) -> bool:
         status = self.status[cell]
@@ -154,7 +156,7 @@ class _Protector:
                         seen.add(member)
                         following.append(member)
                         if self.status[member] == PUBLISHED:
-                            candidates.append((member[2] == "", coef == 1, self.values[member], member))
+                            candidates.append((len(member) > 2 and member[2] == "", coef == 1, self.values[member], member))
             if candidates:
                 chosen = min(candidates)[-1]
                 self.status[chosen] = SECONDARY
@@ -163,26 +165,20 @@ class _Protector:
         return False
 
     def run(self) -> dict[CellId, str]:
-        for _round in range(100_000):
-            protected: set[CellId] = set()
-            masked = False
-            for cell in sorted((c for c in self.values if self.needs_protection(c)), key=repr):
-                if cell in protected:
-                    continue
-                move = self.find_move(cell)
-                if move is None:
-                    if not self.mask_one_more(cell):
-                        raise RuntimeError(f"cannot protect {cell!r}")
-                    masked = True
-                    break
-                self.certificates[cell] = move
-                protected.update(c for c in move if self.needs_protection(c))
-                for other in move:
-                    if self.needs_protection(other):
-                        self.certificates.setdefault(other, move)
-            if not masked:
-                return self.status
-        raise RuntimeError("disclosure control did not converge")
+        # One pass: masking more cells never breaks a certificate already found (a move leaves the masked
+        # cells unchanged), so each cell is settled once.
+        protected: set[CellId] = set()
+        for cell in sorted((c for c in self.values if self.needs_protection(c)), key=repr):
+            if cell in protected:
+                continue
+            while (move := self.find_move(cell)) is None:
+                if not self.mask_one_more(cell):
+                    raise RuntimeError(f"cannot protect {cell!r}")
+            for other in move:
+                if self.needs_protection(other):
+                    protected.add(other)
+                    self.certificates.setdefault(other, move)
+        return self.status
 
 
 def protect(values: dict[CellId, int], *, hidden: Iterable[CellId] = (), equations: Iterable[Equation] = ()

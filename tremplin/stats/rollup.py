@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
-    Case,
     CharField,
     Count,
     F,
-    IntegerField,
     JSONField,
     Max,
     Min,
@@ -31,11 +29,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
-from django.db.models.functions import Coalesce, Least, TruncDate
-from django.db.models.lookups import Exact
+from django.db.models.functions import Coalesce, Least, StrIndex, TruncDate
 
 from tremplin.coaching.models import Accompaniment, Attendance, Workshop
 from tremplin.diagnostic.engine import LEVELS
@@ -290,10 +286,13 @@ def _tally_figures(period: Period) -> None:
                  [period.kind, _date_param(period.start), level, since, until])
 
 
-def _level_rank(expression) -> Case:
-    """The rank of a level name (débutant 0 … confirmé 3); null when the competence was not assessed."""
-    return Case(*[When(Exact(expression, Value(level)), then=Value(i)) for i, level in enumerate(LEVELS)],
-                output_field=IntegerField())
+LEVEL_ORDER = ",".join(LEVELS)  # "debutant,initie,autonome,confirme": a level's position in it ranks it
+
+
+def _level_rank(expression) -> StrIndex:
+    """A number growing with the level (débutant < initié < autonome < confirmé); null when not assessed,
+    0 for an unknown name (never counted as a gain from or to)."""
+    return StrIndex(Value(LEVEL_ORDER), expression)
 
 
 def _impact_queryset(period: Period) -> tuple[QuerySet, list[str]]:
@@ -323,7 +322,7 @@ def _impact_figures(period: Period) -> None:
         return
     aggregates = {}
     for i in range(len(competences)):
-        both = Q(**{f"l_{i}__isnull": False, f"f_{i}__isnull": False})
+        both = Q(**{f"l_{i}__gt": 0, f"f_{i}__gt": 0})
         aggregates[f"t_{i}"] = Count("learner", distinct=True, filter=both)
         aggregates[f"g_{i}"] = Count("learner", distinct=True, filter=both & Q(**{f"l_{i}__gt": F(f"f_{i}")}))
     rows: list[PeriodFigure] = []
