@@ -97,7 +97,7 @@ def test_numbers_accept_french_writing():
     ok = engine.submit(sim, s, {"aout": "1 245,00 €", "septembre": "1312", "octobre": "1280"}, "suivant")
     assert ok.kind == "next"
     wrong = engine.submit(sim, s, {"aout": "1245", "septembre": "1190", "octobre": "douze"}, "suivant")
-    assert "bulletin de septembre" in wrong.errors["septembre"]
+    assert "fiche de paie de septembre" in wrong.errors["septembre"]
     assert "nombre" in wrong.errors["octobre"]
 
 

@@ -6,7 +6,10 @@ jargon, abbreviations), text alternatives and references. Each violation names t
 line and the rule, so an author can fix a whole batch at once. Pure Python: no Django, no DB.
 
 Rule settings live next to the content, reviewed like it: ``content/lint/jargon.yaml``,
-``content/lint/abbreviations.yaml``, ``content/lint/operators.yaml``.
+``content/lint/abbreviations.yaml``, ``content/lint/operators.yaml``. Some rules hold across modules,
+simulators and the diagnostic bank (``lint_corpus``): ``content/lint/facts.yaml`` (known-wrong facts,
+joke answers), ``content/lint/characters.yaml`` (one name per character) and the site addresses
+(every address a learner reads is a real operator's, another known site, or a listed fake example).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class JargonWord:
     kind: str  # "replace" | "explain"
     regex: re.Pattern
     replacement: str
+    # strict: the word itself must be followed by its explanation (« L'état civil, c'est… »,
+    # « affilié (inscrit…) », « Affilié veut dire : … »), not just sit near a colon.
+    strict: bool = False
 
 
 @dataclass
@@ -62,7 +68,7 @@ class Rules:
     def load(cls, directory: Path) -> Rules:
         jargon_raw = _yaml(directory / "jargon.yaml") or []
         jargon = [JargonWord(j["id"], j["kind"], re.compile(rf"(?<![\w-])(?:{j['pattern']})(?![\w-])", re.I),
-                             j["replacement"]) for j in jargon_raw]
+                             j["replacement"], bool(j.get("strict"))) for j in jargon_raw]
         abbreviations = set((_yaml(directory / "abbreviations.yaml") or {}).get("allowed", []))
         operators = list((_yaml(directory / "operators.yaml") or {}).get("domains", []))
         return cls(jargon, abbreviations, operators)
@@ -336,7 +342,8 @@ class ModuleLinter:
                         self.flag(t.loc, f"jargon:{word.id}",
                                   f"« {match.group(0)} » : écrivez plutôt {word.replacement}", needle=match.group(0))
                     elif word.id not in explained and word.id not in flagged_jargon:
-                        if _explained_near(plain, match.start(), match.end(), sentences):
+                        if (_explained_strictly(word.regex, plain, match.start(), sentences) if word.strict
+                                else _explained_near(plain, match.start(), match.end(), sentences)):
                             explained.add(word.id)
                         elif not t.exempt_first_use:
                             flagged_jargon.add(word.id)
@@ -384,7 +391,21 @@ def _explained_near(plain: str, start: int, end: int, sentences: list[str]) -> b
         found = plain.find(sentence, position)
         if found <= start < found + len(sentence) + 1:
             around = " ".join(sentences[i:i + 2])
-            return bool(re.search(r"c['’]est |veut dire|signifie|s['’]appelle|appel(?:é|ée|és|ées) |\s:\s|\(", around))
+            return bool(re.search(r"c['’]est |ce sont |veut dire|signifie|s['’]appelle|appel(?:é|ée|és|ées) |\s:\s|\(", around))
+        position = max(position, found)
+    return False
+
+
+def _explained_strictly(regex: re.Pattern, plain: str, start: int, sentences: list[str]) -> bool:
+    """The word is followed by its explanation, in its sentence or the next one: « le foyer, ce sont… »,
+    « avis d'impôt (le papier…) », « Affilié veut dire : … », « L'état civil : votre nom… »."""
+    position = 0
+    for i, sentence in enumerate(sentences):
+        found = plain.find(sentence, position)
+        if found <= start < found + len(sentence) + 1:
+            around = " ".join(sentences[i:i + 2])
+            return any(_EXPLAINED_AFTER.match(around[m.end():]) or re.match(r"^\s*(?:,\s*)?ce sont ", around[m.end():])
+                       for m in regex.finditer(around))
         position = max(position, found)
     return False
 
@@ -405,6 +426,145 @@ def _abbreviation_explained(plain: str, start: int, end: int) -> bool:
     if re.match(r"^\s*\(\s*\w+", after) or _EXPLAINED_AFTER.match(after):
         return True
     return False
+
+
+# --- Across modules, simulators and the diagnostic bank ----------------------------------------
+#
+# What must hold in every learner-facing text, wherever it is: no known-wrong fact (an old name,
+# a wrong address), every site address a known one, one name per character, no joke answer.
+# Rules: content/lint/facts.yaml, content/lint/characters.yaml, content/lint/operators.yaml.
+
+_TLD = r"(?:fr|com|net|org|info|eu|io|be|exemple)"
+_HOST = re.compile(rf"(?<![\w.@/-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{_TLD})(?![\w-])", re.I)
+_EMAIL_HOST = re.compile(rf"@((?:[a-z0-9-]+\.)+{_TLD})(?![\w-])", re.I)
+# Keys that hold machine values, not text a learner reads.
+_SKIP_KEYS = {"url", "service_public_url", "image", "slug", "pattern", "value", "next", "kind", "level", "theme",
+              "competence", "competences", "themes", "simulators", "lint_allow", "style", "accept", "same_as"}
+
+
+@dataclass
+class CorpusRules:
+    wrong: list[tuple[str, re.Pattern, str, bool]]
+    jokes: list[tuple[re.Pattern, str]]
+    characters: dict[str, dict]
+    operators: list[str]
+    known_sites: list[str]
+    fake_examples: set[str]
+    wrong_addresses: dict[str, str]
+
+    @classmethod
+    def load(cls, directory: Path) -> CorpusRules:
+        facts = _yaml(directory / "facts.yaml") or {}
+        people = _yaml(directory / "characters.yaml") or {}
+        operators = _yaml(directory / "operators.yaml") or {}
+        return cls(
+            wrong=[(w["id"], re.compile(w["pattern"], re.I), w["message"], bool(w.get("allowed_in_wrong_answers")))
+                   for w in facts.get("wrong", [])],
+            jokes=[(re.compile(j["pattern"], re.I), j.get("why", "")) for j in facts.get("joke_answers", [])],
+            characters={c["name"]: c for c in people.get("characters", [])},
+            operators=[d.lower() for d in operators.get("domains", [])],
+            known_sites=[d.lower() for d in operators.get("known_sites", [])],
+            fake_examples={d.lower() for d in operators.get("fake_examples", [])},
+            wrong_addresses={k.lower(): v for k, v in (operators.get("wrong_addresses") or {}).items()},
+        )
+
+    def address_problem(self, host: str) -> str | None:
+        host = host.lower().removeprefix("www.")
+        if host in self.wrong_addresses:
+            return f"adresse fausse : « {host} » n'existe pas, la bonne adresse est {self.wrong_addresses[host]}"
+        if host.endswith(".exemple") or host == "exemple.fr" or host.endswith(".exemple.fr"):
+            return None
+        if host in self.fake_examples or any(host == d or host.endswith("." + d)
+                                             for d in self.operators + self.known_sites):
+            return None
+        return (f"adresse inconnue : « {host} ». Ajoutez-la à content/lint/operators.yaml : domains (le vrai site "
+                f"d'un organisme), known_sites (un autre vrai site) ou fake_examples (une fausse adresse d'exemple)")
+
+
+@dataclass
+class _Scalar:
+    key: str
+    text: str
+    line: int
+    in_choice: bool
+    correct: bool
+
+
+def _scalars(node, key: str = "", in_choice: bool = False, correct: bool = False) -> Iterator[_Scalar]:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag.endswith(":str") and key not in _SKIP_KEYS:
+            yield _Scalar(key, node.value, node.start_mark.line + 1, in_choice, correct)
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            yield from _scalars(child, key, in_choice or key == "choices", correct)
+    elif isinstance(node, yaml.MappingNode):
+        keys = {k.value: v for k, v in node.value}
+        if "url" in keys:  # a source or the site a simulator imitates: official titles, checked by a person
+            return
+        is_correct = isinstance(keys.get("correct"), yaml.ScalarNode) and keys["correct"].value == "true"
+        for k, v in node.value:
+            yield from _scalars(v, k.value, in_choice, correct or is_correct)
+
+
+def corpus_files(content_dir: Path, lang: str) -> list[Path]:
+    """Modules, simulators and the diagnostic bank of one language."""
+    folders = [content_dir / lang, content_dir / "simulators" / lang, content_dir / "diagnostic" / lang]
+    return [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*.yaml"))]
+
+
+def lint_corpus(files: list[Path], rules: CorpusRules, base: Path) -> list[Violation]:
+    out: list[Violation] = []
+    for path in files:
+        try:
+            root = yaml.compose(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            continue  # reported by the schema checks
+        if root is None:
+            continue
+        rel = _rel(path, base)
+        for scalar in _scalars(root):
+            out.extend(Violation(rel, scalar.line, rule, message) for rule, message in _check_text(scalar, rules))
+    return out
+
+
+def _check_text(scalar: _Scalar, rules: CorpusRules) -> Iterator[tuple[str, str]]:
+    text = scalar.text
+    wrong_answer = scalar.in_choice and not scalar.correct
+    for ident, regex, message, allowed_in_wrong_answers in rules.wrong:
+        if allowed_in_wrong_answers and wrong_answer:
+            continue
+        if match := regex.search(text):
+            yield f"faux:{ident}", f"« {match.group(0)} » : {message}"
+    hosts = {m.group(1) for m in _HOST.finditer(text)} | {m.group(1) for m in _EMAIL_HOST.finditer(text)}
+    for host in sorted(hosts):
+        if problem := rules.address_problem(host):
+            yield "adresse", problem
+        elif scalar.correct and host.lower().removeprefix("www.") in rules.fake_examples:
+            yield "adresse", f"« {host} » est une fausse adresse d'exemple : elle ne peut pas être la bonne réponse"
+    if scalar.in_choice and scalar.key == "text" and not scalar.correct:
+        for regex, why in rules.jokes:
+            if regex.search(text):
+                yield "reponse-blague", (f"« {_clip(text)} » : une réponse pour rire ne mesure rien, nos apprenants "
+                                         f"sont des adultes ; écrivez une erreur plausible{f' ({why})' if why else ''}")
+    yield from _check_characters(text, rules.characters)
+
+
+def _check_characters(text: str, characters: dict[str, dict]) -> Iterator[tuple[str, str]]:
+    for name, person in characters.items():
+        surname, age = person.get("surname"), person.get("age")
+        if surname:
+            for m in re.finditer(rf"(?<!\w){name}(?: |-|\.(?=\w))([A-ZÀ-Ý][A-Za-zÀ-ÿ]+)\b", text):
+                if m.group(1).casefold() != surname.casefold():
+                    yield "personnage", (f"« {m.group(0)} » : {name} s'appelle {name} {surname} partout "
+                                         f"(content/lint/characters.yaml)")
+            for m in re.finditer(rf"(?<![\w-]){name.lower()}[._-]([a-z]+)\d*@", text, re.I):
+                if m.group(1).casefold() != surname.casefold():
+                    yield "personnage", (f"« {m.group(0)} » : l'adresse de {name} est faite avec {surname.lower()} "
+                                         f"(content/lint/characters.yaml)")
+        if age:
+            for m in re.finditer(rf"(?<![\w-]){name}(?:,| a) (\d{{1,3}}) ans\b", text):
+                if int(m.group(1)) != int(age):
+                    yield "personnage", f"« {m.group(0)} » : {name} a {age} ans partout (content/lint/characters.yaml)"
 
 
 # --- Entry points -----------------------------------------------------------------------------
@@ -438,6 +598,7 @@ def lint(root: Path, *, rules_dir: Path | None = None, simulators_dir: Path | No
         for loaded in track.modules:
             report.modules += 1
             ModuleLinter(loaded, _rel(loaded.directory / "module.yaml", base), rules, simulators, report).run()
+    report.violations.extend(lint_corpus(corpus_files(root.parent, root.name), CorpusRules.load(rules_dir), base))
     return report
 
 
