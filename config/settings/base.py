@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tremplin.coaching",
     "tremplin.stats",
     "tremplin.audit",
+    "tremplin.privacy",
     "tremplin.learner",
     "tremplin.trainer",
     "tremplin.network",
@@ -243,3 +244,12 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # below), and how long an inactive guest's progress is kept before it is deleted.
 GUEST_BUDGET_PER_HOUR = int(env("TREMPLIN_GUEST_BUDGET_PER_HOUR", "60"))
 GUEST_INACTIVE_DAYS = int(env("TREMPLIN_GUEST_INACTIVE_DAYS", "180"))
+# Retention of personal data (ADR 0015, docs/privacy/): two years after the last contact for people accompanied
+# (CNIL, référentiel « durées de conservation » du secteur social et médico-social, délibération n° 2023-095),
+# one year for the audit log (CNIL, recommandation sur la journalisation, délibération n° 2021-122).
+RETENTION_LEARNER_INACTIVE_DAYS = int(env("TREMPLIN_RETENTION_LEARNER_INACTIVE_DAYS", "730"))
+RETENTION_NOTE_DAYS = int(env("TREMPLIN_RETENTION_NOTE_DAYS", "730"))
+RETENTION_RECORD_DAYS = int(env("TREMPLIN_RETENTION_RECORD_DAYS", "730"))
+RETENTION_IMPORT_DAYS = int(env("TREMPLIN_RETENTION_IMPORT_DAYS", "30"))
+RETENTION_AUDIT_DAYS = int(env("TREMPLIN_RETENTION_AUDIT_DAYS", "365"))
+RETENTION_BATCH = int(env("TREMPLIN_RETENTION_BATCH", "2000"))  # learners erased per run at most

@@ -16,5 +16,6 @@ urlpatterns = [
     path("positionnement/", include("tremplin.learner.diagnostic_urls")),
     path("simulateurs/", include("tremplin.learner.simulator_urls")),
     path("mon-cv/", include("tremplin.learner.cv_urls")),
+    path("mon-compte/", include("tremplin.learner.account_urls")),
     path("", include("tremplin.learner.handout_urls")),
 ]
