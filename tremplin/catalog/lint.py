@@ -434,6 +434,7 @@ def _abbreviation_explained(plain: str, start: int, end: int) -> bool:
 # a wrong address), every site address a known one, one name per character, no joke answer.
 # Rules: content/lint/facts.yaml, content/lint/characters.yaml, content/lint/operators.yaml.
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10 times faster
 _TLD = r"(?:fr|com|net|org|info|eu|io|be|exemple)"
 _HOST = re.compile(rf"(?<![\w.@/-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{_TLD})(?![\w-])", re.I)
 _EMAIL_HOST = re.compile(rf"@((?:[a-z0-9-]+\.)+{_TLD})(?![\w-])", re.I)
@@ -516,7 +517,7 @@ def lint_corpus(files: list[Path], rules: CorpusRules, base: Path) -> list[Viola
     out: list[Violation] = []
     for path in files:
         try:
-            root = yaml.compose(path.read_text(encoding="utf-8"))
+            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
         except yaml.YAMLError:
             continue  # reported by the schema checks
         if root is None:
