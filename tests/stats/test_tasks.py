@@ -34,36 +34,36 @@ def test_a_rollup_task_enqueued_in_tests_runs_at_once():
     assert reached() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_rollup_enqueued_on_the_database_is_done_by_one_run_of_the_worker():
+def worker_runs_once() -> None:
+    call_command("db_worker", "--backend", "database", "--batch", "--no-startup-delay", "--no-reload")
+
+
+@pytest.mark.django_db(transaction=True)  # the worker opens its own transactions
+def test_a_rollup_enqueued_on_the_database_is_done_by_the_worker_and_one_whose_worker_died_is_done_again():
     world = build_world()
     event(world.only_angers, D1)
     event(world.autonomous, D1)
     result = tasks.rollup_days.using(backend="database").enqueue([D1.isoformat()])
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.READY
     assert reached() == 0
-    call_command("db_worker", "--backend", "database", "--batch", "--no-startup-delay", "--no-reload")
+    worker_runs_once()
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
     assert reached() == 2
 
-
-@pytest.mark.django_db(transaction=True)
-def test_a_rollup_whose_worker_died_is_run_again_and_counts_each_person_once():
-    world = build_world()
-    event(world.only_angers, D1)
+    # Another run: a worker claimed it, wrote the day's base rows, and was killed before the periods.
+    event(world.angers_and_saumur, D1)
     result = tasks.rollup_days.using(backend="database").enqueue([D1.isoformat()])
-    # A worker claimed it, wrote the day's base rows, and was killed before the periods (and before saying so).
-    row = DBTaskResult.objects.get(pk=result.id)
-    row.claim("dead-worker")
+    DBTaskResult.objects.get(pk=result.id).claim("dead-worker")
     rollup._base_rollup(D1, D1, rollup.RollupSummary())
-    DBTaskResult.objects.filter(pk=row.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
-    call_command("db_worker", "--backend", "database", "--batch", "--no-startup-delay", "--no-reload")
+    DBTaskResult.objects.filter(pk=result.id).update(started_at=timezone.now() - dt.timedelta(hours=2))
+    worker_runs_once()
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING  # the backend never retries
+    assert reached() == 2
 
     assert tasks.abandoned_requeue() == 1
-    call_command("db_worker", "--backend", "database", "--batch", "--no-startup-delay", "--no-reload")
+    worker_runs_once()
     assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
-    assert reached() == 1
+    assert reached() == 3
 
 
 @pytest.mark.django_db

@@ -134,19 +134,20 @@ def _activity_insert(first: dt.date, last: dt.date) -> int:
 
 
 def _tally_insert(metric: str, sql: str, params: tuple) -> int:
-    """``sql`` yields rows (d, o, dep, reg, k, u): one per counted thing ``u``; count distinct ``u`` at each level."""
-    inserted = 0
+    """``sql`` yields rows (d, o, dep, reg, k, u): one per counted thing ``u``; count distinct ``u`` at each level
+    (one statement)."""
+    parts, all_params = [], []
     for columns, where, group in (
         ("s.o, s.dep, s.reg", "s.o IS NOT NULL", ", s.o, s.dep, s.reg"),
         ("NULL, s.dep, s.reg", "s.dep IS NOT NULL", ", s.dep, s.reg"),
         ("NULL, NULL, s.reg", "s.reg IS NOT NULL", ", s.reg"),
         ("NULL, NULL, NULL", "1 = 1", ""),
     ):
-        inserted += _execute(
-            "INSERT INTO stats_tally (day, organisation_id, department, region, metric, key, value) "
-            f"SELECT s.d, {columns}, %s, s.k, COUNT(DISTINCT s.u) FROM ({sql}) s WHERE {where} "
-            f"GROUP BY s.d, s.k{group}", (metric, *params))
-    return inserted
+        parts.append(f"SELECT s.d, {columns}, %s, s.k, COUNT(DISTINCT s.u) FROM ({sql}) s WHERE {where} "
+                     f"GROUP BY s.d, s.k{group}")
+        all_params += [metric, *params]
+    return _execute("INSERT INTO stats_tally (day, organisation_id, department, region, metric, key, value) "
+                    + " UNION ALL ".join(parts), all_params)
 
 
 def _geo(prefix: str) -> dict:
@@ -249,9 +250,16 @@ def _tally_levels() -> list[tuple[str, str, str, str, str]]:
 INSERT_FIGURE = "INSERT INTO stats_periodfigure (period, start, level, code, metric, key, value) "
 
 
+def _figures_insert(parts: list[tuple[str, list]]) -> None:
+    """One ``INSERT … SELECT`` of every level's rows (the parts joined by UNION ALL)."""
+    _execute(INSERT_FIGURE + " UNION ALL ".join(sql for sql, _ in parts),
+             [param for _, params in parts for param in params])
+
+
 def _distinct_figures(period: Period, metric: str, table: str, *, new: bool = False) -> None:
-    head = (period.kind, _date_param(period.start))
+    head = [period.kind, _date_param(period.start)]
     since, until = _date_param(period.start), _date_param(period.end)
+    parts = []
     for level, code, join, where, group in _distinct_levels():
         earlier, params = "", [*head, level, metric, since, until]
         if new:
@@ -260,9 +268,10 @@ def _distinct_figures(period: Period, metric: str, table: str, *, new: bool = Fa
                        f"{earlier_join.format(through=_territory_through())} "
                        f"WHERE b.person = a.person AND b.day < %s {earlier_where})")
             params.append(since)
-        _execute(INSERT_FIGURE + f"SELECT %s, %s, %s, {code}, %s, '', COUNT(DISTINCT a.person) FROM {table} a {join} "
-                 f"WHERE a.day >= %s AND a.day < %s AND {where}{earlier}"
-                 + (f" GROUP BY {group}" if group else ""), params)
+        parts.append((f"SELECT %s, %s, %s, {code}, %s, '', COUNT(DISTINCT a.person) FROM {table} a {join} "
+                      f"WHERE a.day >= %s AND a.day < %s AND {where}{earlier}"
+                      + (f" GROUP BY {group}" if group else ""), params))
+    _figures_insert(parts)
 
 
 def _structures_figures(period: Period) -> None:
@@ -272,18 +281,18 @@ def _structures_figures(period: Period) -> None:
               "UNION SELECT organisation_id, department, region FROM stats_tally "
               "WHERE day >= %s AND day < %s AND organisation_id IS NOT NULL "
               "AND metric IN ('workshop', 'accompaniment_total')")
-    for level, code, join, where, group in _distinct_levels():
-        _execute(INSERT_FIGURE + f"SELECT %s, %s, %s, {code}, 'active_structures', '', COUNT(*) "
-                 f"FROM ({active}) a {join} WHERE {where}" + (f" GROUP BY {group}" if group else ""),
-                 [period.kind, _date_param(period.start), level, since, until, since, until])
+    _figures_insert([(f"SELECT %s, %s, %s, {code}, 'active_structures', '', COUNT(*) "
+                      f"FROM ({active}) a {join} WHERE {where}" + (f" GROUP BY {group}" if group else ""),
+                      [period.kind, _date_param(period.start), level, since, until, since, until])
+                     for level, code, join, where, group in _distinct_levels()])
 
 
 def _tally_figures(period: Period) -> None:
     since, until = _date_param(period.start), _date_param(period.end)
-    for level, code, join, where, group in _tally_levels():
-        _execute(INSERT_FIGURE + f"SELECT %s, %s, %s, {code}, a.metric, a.key, SUM(a.value) FROM stats_tally a "
-                 f"{join} WHERE a.day >= %s AND a.day < %s AND {where} GROUP BY a.metric, a.key{group}",
-                 [period.kind, _date_param(period.start), level, since, until])
+    _figures_insert([(f"SELECT %s, %s, %s, {code}, a.metric, a.key, SUM(a.value) FROM stats_tally a "
+                      f"{join} WHERE a.day >= %s AND a.day < %s AND {where} GROUP BY a.metric, a.key{group}",
+                      [period.kind, _date_param(period.start), level, since, until])
+                     for level, code, join, where, group in _tally_levels()])
 
 
 LEVEL_ORDER = ",".join(LEVELS)  # "debutant,initie,autonome,confirme": a level's position in it ranks it
