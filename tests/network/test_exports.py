@@ -1,0 +1,129 @@
+"""Exports for funders: CSV and XLSX of every table and a one-page PDF report, read back cell by cell and line by
+line, and compared with what the screen shows; each export is written in the audit journal."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tremplin.audit.models import AuditEntry
+
+from ..coaching.world import built_once
+from ..conftest import page_text
+from ..pdf import pdf_page_count, pdf_text
+from .world import network_with_figures
+
+
+@pytest.fixture(scope="module")
+def net(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, network_with_figures)
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _csv_rows(response) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def _xlsx_rows(response) -> list[list]:
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "a cell is a formula"
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_indicators_csv_and_xlsx_carry_the_figures_of_the_screen(net, db):
+    world, expected = net
+    client = _client(world.funder)
+    url = reverse("network:home_export", args=["csv"])
+    screen = page_text(client.get(reverse("network:home")))
+    csv_rows = _csv_rows(client.get(url, {"tableau": "indicateurs"}))
+    xlsx_rows = _xlsx_rows(client.get(reverse("network:home_export", args=["xlsx"]), {"tableau": "indicateurs"}))
+    assert csv_rows[0] == [f"{world.hub.name} — {csv_rows[1][1]}"]
+    by_label = {row[0]: row for row in csv_rows[2:]}
+    reached = by_label["Personnes touchées"]
+    assert reached[1] == str(expected[("hub", "people_reached", False)])
+    assert reached[2] == str(expected[("hub", "people_reached", True)])
+    assert reached[3] == str(expected[("hub", "people_reached", False)] - expected[("hub", "people_reached", True)])
+    assert reached[1] in screen and reached[2] in screen
+    xlsx_by_label = {row[0]: row for row in xlsx_rows[2:]}
+    assert xlsx_by_label["Personnes touchées"][1] == expected[("hub", "people_reached", False)]  # a number
+    assert [str(v) for v in xlsx_by_label["Personnes touchées"][:3]] == reached[:3]
+    assert len(xlsx_rows) == len(csv_rows)
+
+
+def test_the_children_table_exports_the_rows_of_the_screen(net, db):
+    world, expected = net
+    client = _client(world.coordinator)
+    rows = _csv_rows(client.get(reverse("network:home_export", args=["csv"]), {"tableau": "detail"}))
+    assert rows[1][0] == "Département"
+    names = {row[0]: row for row in rows[2:]}
+    assert set(names) == {world.d1.name, world.d2.name}
+    assert names[world.d1.name][1] == str(expected[("d1", "people_reached", False)])
+    xlsx = _xlsx_rows(client.get(reverse("network:home_export", args=["xlsx"]), {"tableau": "detail"}))
+    assert {row[0] for row in xlsx[2:]} == set(names)
+
+
+def test_a_formula_in_a_structure_name_is_text_in_both_exports(net, db):
+    world, _expected = net
+    world.alpha.name = '=HYPERLINK("http://x";"y")'
+    world.alpha.save(update_fields=["name"])
+    client = _client(world.coordinator)
+    url = reverse("network:department_export", args=[world.d1.code, "csv"])
+    rows = _csv_rows(client.get(url, {"tableau": "detail"}))
+    assert rows[2][0] == "'" + world.alpha.name
+    xlsx = _xlsx_rows(client.get(reverse("network:department_export", args=[world.d1.code, "xlsx"]),
+                                 {"tableau": "detail"}))
+    assert xlsx[2][0] == "'" + world.alpha.name
+
+
+def test_the_pdf_report_is_one_page_with_the_figures_of_the_screen_and_is_recorded(net, db):
+    world, expected = net
+    client = _client(world.funder)
+    before = AuditEntry.objects.filter(actor=world.funder, action="network.export_pdf").count()
+    response = client.get(reverse("network:home_export", args=["pdf"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert pdf_page_count(response) == 1
+    text = pdf_text(response)
+    for key in (("hub", "people_reached", False), ("hub", "people_reached", True), ("d1", "people_reached", False),
+                ("d2", "people_new", False), ("hub", "active_trainers", False)):
+        assert str(expected[key]) in text, key
+    assert world.hub.name in text and "75 % (6 sur 8)" in text
+    assert "Personnes différentes qui ont fait au moins une activité" in text
+    assert AuditEntry.objects.filter(actor=world.funder, action="network.export_pdf").count() == before + 1
+
+
+def test_a_pdf_of_a_period_without_data_says_so(net, db):
+    world, _expected = net
+    response = _client(world.admin).get(reverse("network:region_export", args=[world.r2.code, "pdf"]),
+                                        {"periode": "month", "debut": "2012-05"})
+    text = pdf_text(response)
+    assert "Aucune donnée pour cette période" in text and "mai 2012" in text
+    assert pdf_page_count(response) == 1
+
+
+@pytest.mark.parametrize(("fmt", "table"), [("doc", "indicateurs"), ("csv", "\x00"), ("csv", "x" * 3000),
+                                            ("xlsx", "inconnu")])
+def test_an_unknown_format_or_table_is_a_404(net, db, fmt, table):
+    world, _expected = net
+    response = _client(world.admin).get(f"/pilotage/export.{fmt}", {"tableau": table})
+    assert response.status_code == 404
+
+
+def test_a_structure_page_has_no_children_table_to_export(net, db):
+    world, _expected = net
+    response = _client(world.admin).get(reverse("network:structure_export", args=[world.alpha.pk, "csv"]),
+                                        {"tableau": "detail"})
+    assert response.status_code == 404
