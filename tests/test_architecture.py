@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 ROOT = Path(__file__).resolve().parents[1] / "tremplin"
 AUDIENCE_APPS = ("learner", "trainer", "public", "network", "api")
 DOMAIN_APPS = ("accounts", "organisations", "catalog", "diagnostic", "simulators", "progress", "coaching", "cv",
-               "stats", "audit", "lib")
+               "stats", "audit", "privacy", "lib")
 TENANT_MODELS = {"Organisation", "Enrolment", "Membership", "Invitation", "LearnerImport", "SignupLink",
                  "LearnerShare", "Group", "Workshop", "Attendance", "Assignment", "Note", "Accompaniment",
                  "DiagnosticSession", "AuditEntry", "User"}

@@ -119,6 +119,14 @@ ROUTES: dict[str, Route] = {
                              body=lambda w: {"target_job": "Cariste"}),
     "cv_section": Route(methods=("GET", "POST"), shows=("cv e-mail",), body=lambda w: {
         "first_name": "Lina", "last_name": "Martin", "phone": "06 12 34 56 78", "email": "lina.martin@exemple.fr"}),
+    # « Mon compte » (issue 16): each person reads and erases only their own account.
+    "account": Route(shows=("learner login code (display)",)),
+    "account_pdf": Route(shows=OWNER),
+    "account_json": Route(shows=OWNER),
+    # Without the box ticked nothing is erased (400); with it, a person can only ever erase their own account
+    # (request.user: tests/privacy), which would move their enrolment in the owner's structure here.
+    "account_erase": Route(methods=("GET", "POST"), owner={"GET": {200}, "POST": {400}}, body=lambda w: {}),
+    "account_erased": Route(open=True, owner=REDIRECT, others=REDIRECT),  # no erasure in this session: home
 }
 
 ID_BUILDERS = {

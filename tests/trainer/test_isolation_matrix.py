@@ -204,6 +204,15 @@ ROUTES: dict[str, Route] = {
     "diagnostic_paper_entry": Route(methods=("GET", "POST"), forged=True, shows=("learner first name",),
                                     body=_paper_body),
     "diagnostic_session_sheet": Route(forged=True, shows=("learner first name", "learner last name")),
+    # Personal data (issue 16): a copy and erasure on the person's behalf; erasures; the admins' audit log.
+    "learner_data": Route(forged=True, shows=("learner first name",)),
+    "learner_data_pdf": Route(forged=True, shows=("learner first name",)),
+    "learner_data_json": Route(forged=True, shows=("learner first name", "note text")),
+    "learner_erase": Route(methods=("POST",), forged=True, body=lambda o, t: {"confirm": "oui", "everywhere": "oui"}),
+    "erasures": Route(),
+    "journal": Route(admin_only=True, query=lambda o, t: {"action": "learner.pin_reset"},
+                       shows=("trainer first name", "learner first name")),
+    "journal_export": Route(admin_only=True),
 }
 
 # Deliberate exceptions: (url name, method, role) → answers, each with its reason.
@@ -236,6 +245,10 @@ ID_BUILDERS = {
     ("learner_account", "pk"): lambda s: s.learner.pk,
     ("learner_pin_reset", "pk"): lambda s: s.learner.pk,
     ("learner_share", "pk"): lambda s: s.learner.pk,
+    ("learner_data", "pk"): lambda s: s.learner.pk,
+    ("learner_data_pdf", "pk"): lambda s: s.learner.pk,
+    ("learner_data_json", "pk"): lambda s: s.learner.pk,
+    ("learner_erase", "pk"): lambda s: s.learner.pk,
     ("invitation_cancel", "pk"): lambda s: s.invitation.pk,
     ("import_preview", "pk"): lambda s: s.learner_import.pk,
     ("signup_link", "pk"): lambda s: s.signup_link.pk,

@@ -37,6 +37,7 @@ from tremplin.accounts.enums import UserKind
 from tremplin.accounts.models import User
 from tremplin.audit.models import AuditEntry
 from tremplin.audit.services import audit_log
+from tremplin.organisations.access import Scope, parse_id, tenant_q
 from tremplin.organisations.models import LearnerImport, Organisation
 from tremplin.organisations.services import _organisation_path, _rows_about_a_learner
 
@@ -123,6 +124,15 @@ def erasure_done(*, learner_id: object) -> AuditEntry | None:
     ``learner_id`` is the learner's id, or "<learner id>:<structure id>" for leaving one structure."""
     return (AuditEntry.objects.filter(action="learner.erase", detail__request=request_key(learner_id))
             .order_by("at").first())
+
+
+def erasure_requested(*, scope: Scope, learner_id: object) -> AuditEntry | None:
+    """The erasure of this learner already done for the scope's structure (a request sent twice), or ``None``."""
+    pk = parse_id(learner_id)
+    if pk is None:
+        return None
+    keys = [request_key(pk), request_key(f"{pk}:{scope.organisation.pk}")]
+    return AuditEntry.objects.filter(tenant_q(scope), action="learner.erase", detail__request__in=keys).first()
 
 
 def _anonymous_learner(original: User) -> User:
@@ -217,6 +227,7 @@ def learner_erase(*, learner_id: object, actor: User | None, organisation: Organ
     """
     if not everywhere and organisation is None:
         raise ValueError("leaving a structure needs the structure")
+    learner_id = parse_id(learner_id)
     learner = User.objects.select_for_update().filter(pk=learner_id, kind=UserKind.LEARNER, is_active=True).first()
     followed = list(Organisation.objects.filter(enrolments__learner=learner).order_by("pk")) if learner else []
     leaving = not everywhere and organisation is not None and len(followed) > 1

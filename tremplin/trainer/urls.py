@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("tremplin.trainer.urls_coaching")),
     path("", include("tremplin.trainer.urls_content")),
     path("", include("tremplin.trainer.urls_diagnostic")),
+    path("", include("tremplin.trainer.urls_privacy")),
 ]
