@@ -39,6 +39,11 @@ demo: install system-check var ## install, migrate SQLite, load curriculum + dem
 	$(PY) manage.py load_diagnostic
 	$(PY) manage.py load_simulators
 	$(PY) manage.py seed_demo
+	$(PY) manage.py rollup_stats --all
+	$(PY) manage.py rollup_stats --enqueue
+	@# The worker of background tasks (statistics rollups) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 serve: install ## serve the existing database on :8000

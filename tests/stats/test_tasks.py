@@ -112,3 +112,13 @@ def test_rollup_stats_refuses_bad_options_in_french():
         call_command("rollup_stats", "--from", "2026-02-01")
     with pytest.raises(CommandError, match="une seule option"):
         call_command("rollup_stats", "--all", "--day", "2026-02-01")
+
+
+@pytest.mark.django_db
+def test_rollup_stats_can_leave_the_work_to_the_worker():
+    world = build_world()
+    event(world.only_angers, D1)
+    out = StringIO()
+    call_command("rollup_stats", "--enqueue", stdout=out)  # tests run tasks at once
+    assert "Calcul des statistiques confié au worker" in out.getvalue()
+    assert reached() == 1

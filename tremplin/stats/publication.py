@@ -88,10 +88,13 @@ class _Protector:
                        for c, v in values.items()}
         self.members: list[list[tuple[CellId, int]]] = [[(e.total, 1)] + [(p, -1) for p in e.parts]
                                                          for e in self.equations]
+        self.coefficients = [dict(members) for members in self.members]
         self.of: dict[CellId, list[int]] = {}
         for index, members in enumerate(self.members):
             for cell, _coef in members:
                 self.of.setdefault(cell, []).append(index)
+        # The members of each sum that may move (not published): what a search looks through.
+        self.open = [[(c, coef) for c, coef in members if self.status[c] != PUBLISHED] for members in self.members]
         self.certificates: dict[CellId, dict[CellId, int]] = {}
         self.exposed: list[CellId] = []  # nothing left to mask and still no certificate (checked by the tests)
 
@@ -124,9 +127,10 @@ class _Protector:
         worst = None
         for cell in move:
             for index in self.of.get(cell, ()):
-                gap = sum(coef * move.get(member, 0) for member, coef in self.members[index])
+                coefficients = self.coefficients[index]
+                gap = sum(coefficients.get(member, 0) * step for member, step in move.items())
                 if gap:
-                    options = [(m, -gap // abs(gap) * coef) for m, coef in self.members[index] if m not in move]
+                    options = [(m, -gap // abs(gap) * coef) for m, coef in self.open[index] if m not in move]
                     options = [(m, s) for m, s in options if self.movable(m, s)]
                     if worst is None or len(options) < len(worst):
                         worst = options
@@ -163,6 +167,8 @@ class _Protector:
             if candidates:
                 chosen = min(candidates)[-1]
                 self.status[chosen] = SECONDARY
+                for index in self.of.get(chosen, ()):
+                    self.open[index].append((chosen, self.coefficients[index][chosen]))
                 return True
             frontier = following
         return False

@@ -37,7 +37,7 @@ from tremplin.coaching.models import Accompaniment, Attendance, Workshop
 from tremplin.diagnostic.engine import LEVELS
 from tremplin.diagnostic.enums import SessionStatus
 from tremplin.diagnostic.models import Competence, DiagnosticSession
-from tremplin.organisations.models import Territory
+from tremplin.organisations.models import Commune, Department, Enrolment, Organisation, Territory
 from tremplin.progress.enums import ObjectType, Verb
 from tremplin.progress.models import LearningEvent
 
@@ -326,33 +326,41 @@ def _impact_queryset(period: Period) -> tuple[QuerySet, list[str]]:
 
 
 def _impact_figures(period: Period) -> None:
+    """Impact rows of every level from one statement: the per-person query is compiled once and grouped by
+    area in plain SQL (each person counted once per area, however many structures follow them there)."""
     sessions, competences = _impact_queryset(period)
     if not competences:
         return
-    aggregates = {}
-    for i in range(len(competences)):
-        both = Q(**{f"l_{i}__gt": 0, f"f_{i}__gt": 0})
-        aggregates[f"t_{i}"] = Count("learner", distinct=True, filter=both)
-        aggregates[f"g_{i}"] = Count("learner", distinct=True, filter=both & Q(**{f"l_{i}__gt": F(f"f_{i}")}))
-    rows: list[PeriodFigure] = []
-
-    def add(level: str, code: str, counts: dict) -> None:
+    pairs_sql, pairs_params = _sql(sessions.values(
+        p=F("learner_id"), **{f"{side}_{i}": F(f"{side}_{i}") for i in range(len(competences)) for side in "lf"}))
+    counts = ", ".join(
+        f"COUNT(DISTINCT CASE WHEN s.l_{i} > 0 AND s.f_{i} > 0 THEN s.p END), "
+        f"COUNT(DISTINCT CASE WHEN s.l_{i} > 0 AND s.f_{i} > 0 AND s.l_{i} > s.f_{i} THEN s.p END)"
+        for i in range(len(competences)))
+    areas = (f"JOIN {Enrolment._meta.db_table} e ON e.learner_id = s.p "
+             f"JOIN {Organisation._meta.db_table} o ON o.id = e.organisation_id "
+             f"JOIN {Commune._meta.db_table} c ON c.code = o.commune_id "
+             f"JOIN {Department._meta.db_table} dd ON dd.code = c.department_id")
+    parts = [
+        ("'national'", "''", "", ""),
+        ("'region'", "dd.region_id", areas, "GROUP BY dd.region_id"),
+        ("'department'", "dd.code", areas, "GROUP BY dd.code"),
+        ("'organisation'", _uuid_text("e.organisation_id"), areas, "GROUP BY e.organisation_id"),
+        ("'territory'", _uuid_text("td.territory_id"),
+         f"{areas} JOIN {_territory_through()} td ON td.department_id = dd.code", "GROUP BY td.territory_id"),
+    ]
+    sql = " UNION ALL ".join(f"SELECT {level}, {code}, {counts} FROM ({pairs_sql}) s {join} {group}"
+                             for level, code, join, group in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(pairs_params) * len(parts))
+        found = cursor.fetchall()
+    rows = []
+    for level, code, *values in found:
         for i, slug in enumerate(competences):
-            for metric, name in (("impact_assessed_twice", f"t_{i}"), ("impact_gained", f"g_{i}")):
-                if counts.get(name):
+            for metric, value in (("impact_assessed_twice", values[2 * i]), ("impact_gained", values[2 * i + 1])):
+                if value:
                     rows.append(PeriodFigure(period=period.kind, start=period.start, level=level, code=code,
-                                             metric=metric, key=slug, value=counts[name]))
-
-    add("national", "", sessions.aggregate(**aggregates))
-    org = "learner__enrolments__organisation"
-    for level, path in (("region", f"{org}__commune__department__region_id"),
-                        ("department", f"{org}__commune__department_id"), ("organisation", f"{org}_id")):
-        for counts in sessions.filter(**{f"{path}__isnull": False}).values(code=F(path)).annotate(**aggregates):
-            add(level, str(counts["code"]), counts)
-    for territory in Territory.objects.prefetch_related("departments"):
-        codes = [d.code for d in territory.departments.all()]
-        add("territory", str(territory.pk),
-            sessions.filter(**{f"{org}__commune__department_id__in": codes}).aggregate(**aggregates))
+                                             metric=metric, key=slug, value=value))
     PeriodFigure.objects.bulk_create(rows, batch_size=2000)
 
 

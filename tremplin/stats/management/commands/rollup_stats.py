@@ -53,7 +53,7 @@ class Command(BaseCommand):
             if days is not None:
                 tasks.rollup_days.enqueue([d.isoformat() for d in days])
             else:
-                tasks.rollup_since_last_run.enqueue()
+                tasks.since_last_run_schedule()
             self.stdout.write(_("Calcul des statistiques confié au worker (%(n)s tâche(s) abandonnée(s) remise(s) "
                                 "en file).") % {"n": requeued})
             return
