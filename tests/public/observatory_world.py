@@ -32,16 +32,21 @@ def modules() -> None:
                               checked_on=dt.date(2026, 1, 1), content_version="1")
 
 
-def put(year: int | str, code: str, metric: str, value: int, key: str = "") -> None:
-    """One figure of France (code "") or a department, for a year or « depuis le début » (year "all")."""
+def put(year: int | str, code: str, metric: str, value: int, key: str = "", batch: list | None = None) -> None:
+    """One figure of France (code "") or a department, for a year or « depuis le début » (year "all"); kept in
+    ``batch`` for one bulk insert when given."""
     period, start = ("all", ALL_START) if year == "all" else ("year", dt.date(year, 1, 1))
-    PeriodFigure.objects.create(period=period, start=start, level="department" if code else "national", code=code,
-                                metric=metric, key=key, value=value)
+    figure = PeriodFigure(period=period, start=start, level="department" if code else "national", code=code,
+                          metric=metric, key=key, value=value)
+    if batch is None:
+        figure.save()
+    else:
+        batch.append(figure)
 
 
-def put_area(year: int, code: str, **metrics: int) -> None:
+def put_area(year: int, code: str, batch: list | None = None, **metrics: int) -> None:
     for metric, value in metrics.items():
-        put(year, code, metric, value)
+        put(year, code, metric, value, batch=batch)
 
 
 def small_world() -> None:

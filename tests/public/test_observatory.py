@@ -13,9 +13,11 @@ from django.core.cache import cache
 
 from tremplin.lib.france_map import OVERSEAS
 from tremplin.lib.france_map_paths import PATHS
+from tremplin.organisations.models import Department
+from tremplin.stats.models import PeriodFigure
 from tremplin.stats.publication import publication
 
-from ..factories import DepartmentFactory, EnrolmentFactory, LearnerFactory, RegionFactory
+from ..factories import EnrolmentFactory, LearnerFactory, RegionFactory
 from ..learner.test_page_weight import wire_size_of_static
 from .observatory_world import LAST_YEAR, THIS_YEAR, put, put_area, small_world
 
@@ -153,23 +155,26 @@ def all_departments():
     themes = ["sante", "email", "logement", "argent_impots", "travail_formation", "justice", "associations",
               "bureautique", "navigation_sur_internet", "insertion_professionnelle"] * 3
     national: dict[str, int] = {}
+    batch: list = []
+    Department.objects.bulk_create([Department(code=code, name=f"Département {code}", region=region)
+                                    for code in codes])
     for code in codes:
-        DepartmentFactory(code=code, name=f"Département {code}", region=region)
         reached = rng.choice([0, 3, 8, 40, 300, 5000, 42000])
         metrics = {"people_reached": reached, "people_new": reached * 4 // 5,
                    "active_structures": max(1, reached // 400), "workshop": reached // 7,
                    "attendance": reached // 2, "accompaniment_total": reached // 3}
-        put_area(THIS_YEAR, code, **metrics)
+        put_area(THIS_YEAR, code, batch, **metrics)
         for metric, value in metrics.items():
             national[metric] = national.get(metric, 0) + value
         for offset, theme in enumerate(themes[:30]):
             value = (reached * (offset + 1)) // 97
-            put(THIS_YEAR, code, "accompaniment", value, key=f"{theme}-{offset}")
+            put(THIS_YEAR, code, "accompaniment", value, key=f"{theme}-{offset}", batch=batch)
             national[f"t{offset}"] = national.get(f"t{offset}", 0) + value
-    put_area(THIS_YEAR, "", **{k: v + 50 for k, v in national.items() if not k.startswith("t")})
+    put_area(THIS_YEAR, "", batch, **{k: v + 50 for k, v in national.items() if not k.startswith("t")})
     for offset, theme in enumerate(themes[:30]):
-        put(THIS_YEAR, "", "accompaniment", national[f"t{offset}"], key=f"{theme}-{offset}")
-    put("all", "", "people_reached", national["people_new"] + 50)
+        put(THIS_YEAR, "", "accompaniment", national[f"t{offset}"], key=f"{theme}-{offset}", batch=batch)
+    put("all", "", "people_reached", national["people_new"] + 50, batch=batch)
+    PeriodFigure.objects.bulk_create(batch, batch_size=500)
 
 
 def test_the_observatory_with_every_department_fits_30_kb_on_the_wire(client, all_departments, capsys):

@@ -106,12 +106,32 @@ class Knowledge:
         self.hidden.append(rest)
         self.equal({total: 1, part: -1, rest: -1}, 0)
 
+    def _linked(self, cell) -> tuple[list, list]:
+        """The unknown cells and the rows linked to ``cell`` through rows holding unknowns (the rest cannot
+        change its range): smaller programs, same answer."""
+        rows_of: dict = {}
+        for number, (coefficients, _low, _high) in enumerate(self.rows):
+            for c in coefficients:
+                if c in self.bounds:
+                    rows_of.setdefault(c, []).append(number)
+        cells, rows, frontier = {cell}, set(), [cell]
+        while frontier:
+            current = frontier.pop()
+            for number in rows_of.get(current, ()):
+                if number not in rows:
+                    rows.add(number)
+                    for c in self.rows[number][0]:
+                        if c in self.bounds and c not in cells:
+                            cells.add(c)
+                            frontier.append(c)
+        return sorted(cells, key=repr), sorted(rows)
+
     def range_of(self, cell) -> tuple[float, float]:
         """Smallest and largest integer value of ``cell`` consistent with everything the reader knows."""
-        unknown = sorted(self.bounds, key=repr)
+        unknown, linked_rows = self._linked(cell)
         index = {c: i for i, c in enumerate(unknown)}
         matrix, lows, highs = [], [], []
-        for coefficients, low, high in self.rows:
+        for coefficients, low, high in (self.rows[n] for n in linked_rows):
             row = np.zeros(len(unknown))
             shift = 0
             for c, coef in coefficients.items():
@@ -132,6 +152,8 @@ class Knowledge:
             result = milp(objective, constraints=constraints, bounds=bounds, integrality=np.ones(len(unknown)))
             assert result.success, result.message
             found.append(sign * result.fun)
+            if found[0] < self.truth[cell] - 0.5:  # already two possible values: the largest is not needed
+                return found[0], self.truth[cell]
         return found[0], found[1]
 
     def exact_cells(self) -> list[tuple]:
