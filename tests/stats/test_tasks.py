@@ -98,7 +98,7 @@ def test_rollup_stats_recomputes_a_day_and_says_so_in_french():
     call_command("rollup_stats", "--day", D1.isoformat(), stdout=out)
     assert "Statistiques recalculées : 1 jour(s), 1 ligne(s) d'activité" in out.getvalue()
     assert reached() == 1
-    call_command("rollup_stats", "--from", "2026-03-01", "--to", "2026-03-31", stdout=out)
+    call_command("rollup_stats", "--from", "2026-03-03", "--to", "2026-03-01", stdout=out)
     call_command("rollup_stats", "--all", stdout=out)
     assert reached() == 1
     assert RollupWatermark.objects.exists()

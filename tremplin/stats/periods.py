@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 KINDS = ("month", "quarter", "year", "all")
 ALL_START = dt.date(2000, 1, 1)
 ALL_END = dt.date(2100, 1, 1)
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
+MONTHS = (gettext_noop("janvier"), gettext_noop("février"), gettext_noop("mars"), gettext_noop("avril"),
+          gettext_noop("mai"), gettext_noop("juin"), gettext_noop("juillet"), gettext_noop("août"),
+          gettext_noop("septembre"), gettext_noop("octobre"), gettext_noop("novembre"), gettext_noop("décembre"))
 
 
 def _floor(kind: str, day: dt.date) -> dt.date:
