@@ -54,7 +54,7 @@ def test_the_guide_page_shows_the_plan_difficulties_questions_and_checked_source
     text = page_text(staff_client.get("/espace-formateur/contenus/caf-mon-compte/guide/"))
     for expected in ("Guide formateur : Votre compte CAF", "Matériel", "Déroulé de l'atelier", "75 min",
                      "Difficultés fréquentes", "Je n’ai pas encore de numéro de sécurité sociale",
-                     "fiche Service-Public F827", "Contenu vérifié le 20 novembre 2026", "Connectez-vous"):
+                     "fiche Service-Public F827", "Contenu vérifié le 2 décembre 2026", "Connectez-vous"):
         assert expected in text, expected
     assert "/apprendre/images/caf-mon-compte/" in text  # the module's pictures
 
