@@ -369,7 +369,12 @@ def derive_period(period: Period) -> None:
     with transaction.atomic():
         PeriodFigure.objects.filter(period=period.kind, start=period.start).delete()
         _distinct_figures(period, "people_reached", "stats_activityday")
-        _distinct_figures(period, "people_new", "stats_activityday", new=True)
+        if period.kind == "all":  # nobody was active before the beginning: new people are the people reached
+            _execute(INSERT_FIGURE + "SELECT period, start, level, code, 'people_new', key, value "
+                     "FROM stats_periodfigure WHERE period = %s AND start = %s AND metric = 'people_reached'",
+                     [period.kind, _date_param(period.start)])
+        else:
+            _distinct_figures(period, "people_new", "stats_activityday", new=True)
         _distinct_figures(period, "active_trainers", "stats_trainerday")
         _structures_figures(period)
         _tally_figures(period)
