@@ -60,18 +60,22 @@ def test_running_the_demo_commands_again_duplicates_nothing(seeded):
     assert again == seeded.counts
 
 
-def test_the_demo_network_has_two_structures_a_partner_agency_and_forty_one_learners(seeded):
+def test_the_demo_network_has_four_structures_a_partner_agency_and_sixty_seven_learners(seeded):
     from tremplin.coaching.models import Referral
     from tremplin.organisations.enums import MembershipRole
 
     partners = Organisation.objects.filter(memberships__role=MembershipRole.PRESCRIBER).distinct()
     structures = Organisation.objects.exclude(pk__in=partners)
-    assert structures.count() == 2 and partners.count() == 1
-    assert structures.values("commune__department").distinct().count() == 2
-    assert User.objects.filter(kind=UserKind.STAFF).count() == 4
+    assert structures.count() == 4 and partners.count() == 1
+    assert structures.values("commune__department").distinct().count() == 4
+    # 3 trainers and a partner, the 2 new structures' managers, the 4 people of the network
+    assert User.objects.filter(kind=UserKind.STAFF).count() == 10
     for org in Organisation.objects.all():
         assert Membership.objects.filter(organisation=org).exists()
-    assert User.objects.filter(kind=UserKind.LEARNER).count() == 41  # 40, and one person referred and enrolled
+    assert User.objects.filter(kind=UserKind.LEARNER).count() == 67  # 66, and one person referred and enrolled
+    for org in structures:  # every structure looks alive on the dashboards
+        assert LearningEvent.objects.filter(learner__enrolments__organisation=org).exists(), org
+        assert org.workshops.exists() and org.accompaniments.exists(), org
     assert sorted(Referral.objects.values_list("status", flat=True)) == ["enrolled", "sent"]
     printed = seeded.printed
     assert "tremplin-demo-2026" in printed and "code secret" in printed and "oriente des personnes" in printed
@@ -106,3 +110,32 @@ def test_demo_diagnostics_are_complete_and_stop_where_the_engine_stops(seeded):
         answer.delete()
         if position in checked:
             assert next_version_for(session).item_id == answer.item_id, position
+
+
+def test_the_demo_network_has_a_region_a_hub_and_people_above_the_structures_who_sign_in(seeded, client):
+    from tremplin.organisations.access import network_scope_for
+    from tremplin.organisations.models import Territory
+
+    region = Territory.objects.get(kind="region")
+    hub = Territory.objects.get(kind="hub")
+    assert region.department_codes() >= {"44", "49"} and hub.department_codes() == {"33", "59"}
+    printed = seeded.printed
+    expected = {"equipe.nationale@demo.tremplin.fr": ("network_admin", None),
+                "agnes.perrin@demo.tremplin.fr": ("coordinator", region),
+                "thomas.girard@demo.tremplin.fr": ("coordinator", hub),
+                "financeur.pdl@demo.tremplin.fr": ("funder", region)}
+    for email, (role, territory) in expected.items():
+        assert email in printed
+        scope = network_scope_for(user=User.objects.get(username=email))
+        assert (scope.role, scope.territory) == (role, territory)
+    response = client.post("/connexion/equipe/", {"email": "financeur.pdl@demo.tremplin.fr",
+                                                  "password": "tremplin-demo-2026"})
+    assert response.status_code == 302
+
+
+def test_the_demo_figures_are_computed_at_the_end_of_seeding(seeded):
+    from tremplin.stats.models import ActivityDay, PeriodFigure
+
+    reached = ActivityDay.objects.values("person").distinct().count()
+    assert reached == LearningEvent.objects.values("learner").distinct().count()
+    assert PeriodFigure.objects.filter(period="all", level="national", metric="people_reached").get().value == reached

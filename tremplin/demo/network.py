@@ -32,6 +32,13 @@ ORGANISATIONS = [
     {"name": "CCAS de Mérignac", "type": OrganisationType.CCAS, "commune": "33281",
      "address": "60 avenue du Maréchal de Lattre de Tassigny", "learners": 16,
      "staff": [("nadia.roux@demo.tremplin.fr", "Nadia", "Roux", MembershipRole.ADMIN)]},
+    # A third and a fourth structure in other departments (issue 11): the network's dashboards compare them.
+    {"name": "Espace numérique Nantes Nord", "type": OrganisationType.EPN, "commune": "44109",
+     "address": "3 boulevard Albert Einstein", "learners": 14,
+     "staff": [("malik.nguyen@demo.tremplin.fr", "Malik", "Nguyen", MembershipRole.ADMIN)]},
+    {"name": "France Services de Roubaix", "type": OrganisationType.MSAP, "commune": "59512",
+     "address": "25 rue du Grand Chemin", "learners": 12,
+     "staff": [("sandrine.leroy@demo.tremplin.fr", "Sandrine", "Leroy", MembershipRole.ADMIN)]},
 ]
 
 FIRST_NAMES = ["Samia", "Karim", "Monique", "Oleksandr", "Fatou", "Jean", "Inès", "Mehdi", "Josiane", "Thierry",
