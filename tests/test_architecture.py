@@ -96,7 +96,7 @@ def _guard(view) -> str:
     marked ``login_not_required`` (assets, error pages)."""
     code = getattr(view, "__code__", None)
     where = f"{code.co_filename.split('tremplin/')[-1]}:{code.co_qualname}" if code else view.__module__
-    if where.startswith(("trainer/decorators.py", "learner/decorators.py")):
+    if where.startswith(("trainer/decorators.py", "learner/decorators.py", "network/decorators.py")):
         return where
     return "public" if getattr(view, "login_required", True) is False else where
 
@@ -104,6 +104,7 @@ def _guard(view) -> str:
 @pytest.mark.parametrize(("namespace", "guard"), [
     ("trainer", "trainer/decorators.py:trainer_required.<locals>.decorate.<locals>.wrapper"),
     ("learner", "learner/decorators.py:learner_required.<locals>.decorate.<locals>.wrapper"),
+    ("network", "network/decorators.py:network_required.<locals>.decorate.<locals>.wrapper"),
 ])
 def test_every_url_of_an_audience_declares_who_may_see_it(namespace, guard):
     wrong = [f"{p.pattern} → {_guard(p.callback)}" for ns, p in _patterns(get_resolver().url_patterns)

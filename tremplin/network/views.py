@@ -161,32 +161,32 @@ def _export_kwargs(place: Place) -> dict:
     return dict(zip(names, place.url_args, strict=True))
 
 
-@require_GET
 @network_required
+@require_GET
 def home(request: HttpRequest, scope) -> HttpResponse:
     return _render(request, scope, "home")
 
 
-@require_GET
 @network_required
+@require_GET
 def territory(request: HttpRequest, territory_id: str, scope) -> HttpResponse:
     return _render(request, scope, "territory", territory_id)
 
 
-@require_GET
 @network_required
+@require_GET
 def region(request: HttpRequest, code: str, scope) -> HttpResponse:
     return _render(request, scope, "region", code)
 
 
-@require_GET
 @network_required
+@require_GET
 def department(request: HttpRequest, code: str, scope) -> HttpResponse:
     return _render(request, scope, "department", code)
 
 
-@require_GET
 @network_required(structures=True)
+@require_GET
 def structure(request: HttpRequest, organisation_id: str, scope) -> HttpResponse:
     return _render(request, scope, "structure", organisation_id)
 
@@ -222,31 +222,31 @@ def _export(request, scope, kind, code, fmt) -> HttpResponse:
     return response
 
 
-@require_GET
 @network_required
+@require_GET
 def home_export(request, fmt: str, scope) -> HttpResponse:
     return _export(request, scope, "home", "", fmt)
 
 
-@require_GET
 @network_required
+@require_GET
 def territory_export(request, territory_id: str, fmt: str, scope) -> HttpResponse:
     return _export(request, scope, "territory", territory_id, fmt)
 
 
-@require_GET
 @network_required
+@require_GET
 def region_export(request, code: str, fmt: str, scope) -> HttpResponse:
     return _export(request, scope, "region", code, fmt)
 
 
-@require_GET
 @network_required
+@require_GET
 def department_export(request, code: str, fmt: str, scope) -> HttpResponse:
     return _export(request, scope, "department", code, fmt)
 
 
-@require_GET
 @network_required(structures=True)
+@require_GET
 def structure_export(request, organisation_id: str, fmt: str, scope) -> HttpResponse:
     return _export(request, scope, "structure", organisation_id, fmt)

@@ -35,8 +35,8 @@ def _accept_url(request):
     return lambda token: request.build_absolute_uri(reverse("network_join:invitation", args=[token]))
 
 
-@require_http_methods(["GET", "POST"])
 @network_required(national=True)
+@require_http_methods(["GET", "POST"])
 def territories(request: HttpRequest, scope) -> HttpResponse:
     """Every territory, and the form that creates one."""
     form = TerritoryForm(request.POST or None, regions=Region.objects.order_by("name"),
@@ -57,8 +57,8 @@ def territories(request: HttpRequest, scope) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
 @network_required(national=True)
+@require_http_methods(["GET", "POST"])
 def team(request: HttpRequest, scope) -> HttpResponse:
     """People with a network role, pending invitations, and the form that invites a coordinator or a funder."""
     initial = {}
@@ -83,8 +83,8 @@ def team(request: HttpRequest, scope) -> HttpResponse:
         status=400 if form.errors else 200)
 
 
-@require_POST
 @network_required(national=True)
+@require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: str, scope) -> HttpResponse:
     invitation = found_or_404(selectors.network_invitation_of(scope=scope, invitation_id=invitation_id))
     network_invitation_revoke(scope=scope, invitation=invitation)
@@ -92,8 +92,8 @@ def invitation_revoke(request: HttpRequest, invitation_id: str, scope) -> HttpRe
     return redirect("network:team")
 
 
-@require_http_methods(["GET"])
 @network_required(structures=True)
+@require_http_methods(["GET"])
 def structures(request: HttpRequest, scope) -> HttpResponse:
     """The structures of the territory, a page at a time, with their commune and a few figures of the year."""
     paginator = Paginator(selectors.structures_of(scope=scope), STRUCTURES_PER_PAGE)
@@ -110,8 +110,8 @@ def structures(request: HttpRequest, scope) -> HttpResponse:
                                                         "period": period})
 
 
-@require_http_methods(["GET", "POST"])
 @network_required(structures=True)
+@require_http_methods(["GET", "POST"])
 def structure_open(request: HttpRequest, scope) -> HttpResponse:
     """« Ouvrir une structure »: an organisation of the territory and an invitation to the person who runs it."""
     form = StructureForm(request.POST or None, scope=scope)
@@ -134,8 +134,8 @@ def structure_open(request: HttpRequest, scope) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-@require_POST
 @network_required
+@require_POST
 def territory_switch(request: HttpRequest, scope) -> HttpResponse:
     """Act for another territory of one's own (404 for a territory one holds no role in)."""
     from tremplin.organisations.access import network_scope_switch
