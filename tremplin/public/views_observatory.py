@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -112,7 +113,8 @@ def observatory(request):
             url=lambda code: reverse("public:observatory_department", args=[code]) + f"?annee={year}",
             label=lambda name, shown: _("%(name)s : %(figure)s personnes touchées") % {"name": name,
                                                                                        "figure": shown},
-            range_words=lambda low, high: _("de %(low)s à %(high)s") % {"low": low, "high": high},
+            range_words=lambda low, high: _("de %(low)s à %(high)s") % {
+                "low": number_format(low, force_grouping=True), "high": number_format(high, force_grouping=True)},
             hidden_words=_("moins de 10, masqué ou aucune donnée")),
     })
     return render(request, "public/observatory.html", context)
