@@ -195,3 +195,31 @@ def test_the_observatory_with_every_department_fits_30_kb_on_the_wire(client, al
     national = client.get(URL).content.decode()
     assert national.count("<path") == len(PATHS) + len(OVERSEAS)
     assert computed < 20
+
+
+def test_the_observatory_reads_the_real_rollups_of_a_small_network(client):
+    """From learning events to the public page: four people, so every figure reads « < 10 », and no name shows."""
+    import datetime as dt
+
+    from tremplin.stats.rollup import all_rollup
+
+    from ..stats.world import build_world, event, record
+
+    cache.clear()
+    world = build_world()
+    day = dt.date(THIS_YEAR, 1, 15)
+    for learner in (world.only_angers, world.angers_and_saumur, world.angers_and_merignac, world.autonomous):
+        event(learner, day)
+    record(world.angers, day, by=world.trainer, themes=["sante"])
+    all_rollup()
+    page = text_of(client.get(URL, {"annee": str(THIS_YEAR)}))
+    assert "< 10 personnes touchées depuis le début" in page
+    assert "< 10 Personnes touchées" in page
+    assert "Maine-et-Loire (49)" in page and "Gironde (33)" in page
+    assert client.get(f"{URL}49/").status_code == 200
+    rows = read_csv(client.get(f"{URL}donnees.csv"))
+    assert rows and all(r["valeur"] == "" for r in rows)
+    everything = page + str(rows)
+    for person in (world.only_angers, world.autonomous, world.trainer):
+        for personal in (person.username, person.first_name, person.last_name, person.email, str(person.pk)):
+            assert not personal or personal not in everything, personal
