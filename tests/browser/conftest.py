@@ -14,6 +14,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 CHROMIUM = os.environ.get("TREMPLIN_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe's run options. Of the assets axe preloads by default (cssom, media), only « media » feeds a rule of these
+# tags (no-autoplay-audio); « cssom » feeds css-orientation-lock alone, an experimental rule that runOnly by tag
+# never runs, so fetching every stylesheet again on each page would change no result.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"],
+               "preload": {"assets": ["media"]}}
 PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2, "locale": "fr-FR"}
 
@@ -38,12 +43,31 @@ def browser():
         b.close()
 
 
+_axe_source: list[str] = []
+
+
+def axe_source() -> str:
+    """axe-core's script, read once per test session (and xdist worker)."""
+    if not _axe_source:
+        if not AXE_JS.exists():
+            pytest.fail("axe-core manquant : lancez `npm install` (make test le fait)")
+        _axe_source.append(AXE_JS.read_text())
+    return _axe_source[0]
+
+
+def with_axe(context):
+    """Every document of ``context`` gets axe-core as it is created (Chromium then compiles it once per
+    renderer instead of once per page, as evaluating it after each load did). The site's CSP does not apply
+    to such scripts. Returns the context."""
+    context.add_init_script(script=axe_source())
+    return context
+
+
 class Axe:
     """Runs axe-core on the current page; remembers every page loaded so none goes unchecked."""
 
     def __init__(self, page, mirror=None):
-        if not AXE_JS.exists():
-            pytest.fail("axe-core manquant : lancez `npm install` (make test le fait)")
+        axe_source()
         self.page = page
         # With JavaScript disabled nothing can be evaluated in the page itself: axe then runs on a
         # mirror page that receives the very same DOM, with the site's own scripts blocked.
@@ -76,10 +100,8 @@ class Axe:
         if self.mirror is not None:
             page = self._mirror_of(page)
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.evaluate(AXE_JS.read_text())
-        result = page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            AXE_TAGS)
+            page.evaluate(axe_source())  # a context a test made itself, without with_axe()
+        result = page.evaluate("async (options) => await axe.run(document, options)", AXE_OPTIONS)
         violations = [
             {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]
@@ -92,13 +114,13 @@ class Axe:
 
 
 def _page(browser, request, **options):
-    context = browser.new_context(**PHONE, **options)
+    context = with_axe(browser.new_context(**PHONE, **options))
     context.set_default_timeout(15_000)
     page = context.new_page()
     mirror_context = None
     mirror = None
     if options.get("java_script_enabled") is False:
-        mirror_context = browser.new_context(**PHONE)
+        mirror_context = with_axe(browser.new_context(**PHONE))
         mirror = mirror_context.new_page()
     errors: list[str] = []
     # A form answered with 400 is expected behaviour; a missing stylesheet, script or image is not.
