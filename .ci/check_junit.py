@@ -40,11 +40,12 @@ def is_browser(key: str) -> bool:
     return key.startswith("tests.browser.")
 
 
-def collected_nodeids() -> list[str]:
-    """What the whole suite holds: ``pytest --collect-only`` with every selection removed."""
+def collected_nodeids(root: Path = ROOT) -> list[str]:
+    """What the whole suite holds: ``pytest --collect-only`` with every selection removed (``root``: the
+    repository; the checker's own tests pass a small suite of their own)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_ARGS")}
     result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:randomly"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+                            cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
         raise SystemExit("check_junit: pytest could not collect the suite")
