@@ -63,10 +63,10 @@ resetdb: ## delete the local SQLite database
 test: install node_modules/.installed system-check var ## the whole suite (browser tests included)
 	@test -x /usr/bin/chromium || { echo "Chromium manque : apt-get install -y chromium"; exit 1; }
 	$(PY) manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
-	$(PY) -m pytest -n 2 -q --junitxml=$(JUNIT) $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist worksteal -q --junitxml=$(JUNIT) $(PYTEST_ARGS)
 
 test-fast: install ## the suite without browser tests
-	$(PY) -m pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist worksteal -q -m "not browser" $(PYTEST_ARGS)
 
 quality: install ## lint (ruff, djLint), types of services and selectors (mypy), deployment checks
 	$(VENV)/bin/ruff check .

@@ -129,6 +129,18 @@ def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
 
+# Tests that take seconds each run first (in the order pytest-randomly gave them), so that with
+# ``-n 2 --dist worksteal`` no worker is left alone with a long test at the end of the run.
+LONG_TESTS = ("tests/browser/", "tests/diagnostic/test_simulation.py")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(items):
+    result = yield  # after every other plugin, pytest-randomly's shuffle included
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_TESTS))  # stable: the order within stays
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The cache holds the sign-in budget per address: each test starts with none spent."""
