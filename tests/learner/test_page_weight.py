@@ -71,7 +71,7 @@ def test_the_other_learner_pages_fit_the_budget_too(client, learner, capsys, rea
     client.force_login(learner)
     urls = [reverse("learner:home"), reverse("learner:track", args=["demarches-en-ligne"]),
             reverse("learner:module", args=["france-travail-inscription"]), reverse("learner:simulators"),
-            reverse("learner:cv_home"),
+            reverse("learner:cv_home"), reverse("learner:account"), reverse("learner:account_erase"),
             ]
     for url in urls:
         html, html_wire, _assets, assets_wire = first_visit_weight(client, url)

@@ -113,3 +113,17 @@ def test_every_table_about_a_learner_says_what_erasure_does_with_it():
 
 def test_the_walk_reads_postgresql_and_sqlite_alike():
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_an_erasure_during_an_import_leaves_the_file_without_the_person_and_still_unconfirmable(content):
+    from tremplin.organisations.services import ImportNotReady, learner_import_confirm
+
+    side = rich_side(marked=False)
+    code = side.learner.login_code_display
+
+    learner_erase(learner_id=side.learner.pk, actor=side.trainer, organisation=side.organisation)
+
+    side.pending_import.refresh_from_db()
+    assert code not in str(side.pending_import.errors) and len(side.pending_import.errors) == 1
+    with pytest.raises(ImportNotReady):  # its error line still stops it: nobody is created half-way
+        learner_import_confirm(learner_import=side.pending_import, actor=side.trainer)

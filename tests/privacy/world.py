@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tremplin.accounts.codes import format_code
 from tremplin.accounts.services import learner_pin_reset
+from tremplin.organisations.services import learner_import_prepare
 
 from ..coaching.world import build_side, side_extras
 from ..factories import PIN
@@ -41,6 +42,12 @@ def rich_side(*, marked: bool = True):
                  object_id=module.slug, module=module,
                  client_timestamp=timezone.now() - dt.timedelta(days=1))
     Referral.objects.filter(pk=side.referral.pk).update(learner=learner)
+    # A file being imported names the person again (« … existe déjà (code K7M-4PX) »): an erasure during an import.
+    side.pending_import = learner_import_prepare(
+        organisation=side.organisation, created_by=side.trainer, filename="liste.csv",
+        data=f"Prénom;Nom;Année de naissance\n{learner.first_name};{learner.last_name};1980\nLina;Martin;1990\n"
+        .encode())
+    assert learner.first_name in str(side.pending_import.errors)
     return side
 
 
