@@ -248,6 +248,12 @@ def test_one_name_and_one_age_per_character(tmp_path, text):
     assert any(" personnage " in v for v in corpus(tmp_path, f"body: \"{text}\""))
 
 
+def test_the_words_drawn_in_a_picture_are_checked_too(tmp_path):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="2">Karim <tspan>Benali</tspan></text></svg>'
+    assert any(" personnage " in v for v in corpus(tmp_path, svg, name="nom.svg"))
+    assert corpus(tmp_path, svg.replace("Benali", "Haddad"), name="nom.svg") == []
+
+
 def test_the_characters_keep_their_names_across_modules_simulators_and_the_diagnostic(tmp_path):
     ok = "body: \"Karim Haddad, 19 ans, écrit à karim.haddad@exemple.fr. Samia Benali a 34 ans. Monique.\""
     assert corpus(tmp_path, ok) == []

@@ -14,6 +14,7 @@ joke answers), ``content/lint/characters.yaml`` (one name per character) and the
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Iterator
@@ -508,22 +509,35 @@ def _scalars(node, key: str = "", in_choice: bool = False, correct: bool = False
 
 
 def corpus_files(content_dir: Path, lang: str) -> list[Path]:
-    """Modules, simulators and the diagnostic bank of one language."""
+    """Modules, simulators and the diagnostic bank of one language, with their pictures' words."""
     folders = [content_dir / lang, content_dir / "simulators" / lang, content_dir / "diagnostic" / lang]
-    return [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*.yaml"))]
+    return [p for folder in folders if folder.is_dir() for pattern in ("*.yaml", "*.svg")
+            for p in sorted(folder.rglob(pattern))]
+
+
+_SVG_TEXT = re.compile(r"<text\b[^>]*>(.*?)</text>", re.S)
+
+
+def _svg_scalars(source: str) -> Iterator[_Scalar]:
+    """The words drawn in a picture (« Karim Haddad » in a search box) read like a step's text."""
+    for m in _SVG_TEXT.finditer(source):
+        words = html.unescape(re.sub(r"<[^>]+>", "", m.group(1)))
+        yield _Scalar("svg", words, source.count("\n", 0, m.start()) + 1, False, False)
 
 
 def lint_corpus(files: list[Path], rules: CorpusRules, base: Path) -> list[Violation]:
     out: list[Violation] = []
     for path in files:
-        try:
-            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
-        except yaml.YAMLError:
-            continue  # reported by the schema checks
-        if root is None:
-            continue
         rel = _rel(path, base)
-        for scalar in _scalars(root):
+        if path.suffix == ".svg":
+            scalars = list(_svg_scalars(path.read_text(encoding="utf-8", errors="replace")))
+        else:
+            try:
+                root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
+            except yaml.YAMLError:
+                continue  # reported by the schema checks
+            scalars = list(_scalars(root)) if root is not None else []
+        for scalar in scalars:
             out.extend(Violation(rel, scalar.line, rule, message) for rule, message in _check_text(scalar, rules))
     return out
 
