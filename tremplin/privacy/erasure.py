@@ -109,7 +109,8 @@ def rows_about_a_learner() -> list[tuple[Any, str, str]]:
 
 def request_key(learner_id: object) -> str:
     """A keyed hash of the erased id: recognises the same request sent again without keeping the id."""
-    return hmac.new(settings.SECRET_KEY.encode(), f"erasure:{learner_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    secret = str(settings.SECRET_KEY).encode()
+    return hmac.new(secret, f"erasure:{learner_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def new_reference() -> str:
@@ -228,7 +229,8 @@ def learner_erase(*, learner_id: object, actor: User | None, organisation: Organ
     if not everywhere and organisation is None:
         raise ValueError("leaving a structure needs the structure")
     learner_id = parse_id(learner_id)
-    learner = User.objects.select_for_update().filter(pk=learner_id, kind=UserKind.LEARNER, is_active=True).first()
+    learner = (User.objects.select_for_update().filter(pk=learner_id, kind=UserKind.LEARNER, is_active=True).first()
+               if learner_id is not None else None)
     followed = list(Organisation.objects.filter(enrolments__learner=learner).order_by("pk")) if learner else []
     leaving = not everywhere and organisation is not None and len(followed) > 1
     key = request_key(f"{learner_id}:{organisation.pk}" if leaving else learner_id)  # type: ignore[union-attr]
@@ -276,7 +278,8 @@ def learner_erase(*, learner_id: object, actor: User | None, organisation: Organ
     detail = {"reference": result.reference, "everywhere": everywhere, "requested_by": requested_by,
               "reason": reason, "request": key, "counts": result.counts}
     by = anonymous if actor is not None and actor.pk in (original_id, None) else actor
-    for org_id in result.organisations or [None]:
+    targets: list[uuid.UUID | None] = [*result.organisations] or [None]
+    for org_id in targets:
         audit_log(actor=by, action="learner.erase", target_type="learner", target_id=anonymous.pk,
                   organisation_id=org_id, detail=detail)
     return result
