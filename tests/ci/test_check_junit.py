@@ -94,6 +94,8 @@ def test_a_real_report_of_pytest_matches_what_pytest_collects(tmp_path):
         "def test_p(x):\n    pass\n\n"
         "class TestC:\n    def test_m(self):\n        pass\n", encoding="utf-8")
     environ = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTEST_ARGS")}
+    # pytest alone writes the report: importing the installed plugins (hypothesis, faker, xdist) took most of the time.
+    environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     run = [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:django", "-p", "no:cacheprovider",
            "-c", os.devnull, "--rootdir", str(tmp_path)]
     collected = subprocess.run([*run, "--collect-only", "-q", "tests"], cwd=tmp_path, env=environ,
@@ -159,6 +161,7 @@ def test_without_a_listing_it_collects_the_whole_suite_whatever_pytest_addopts_s
         sys.path.remove(str(SCRIPT.parent))
     assert check_junit.collected_nodeids.__defaults__ == (ROOT,)  # the repository, when CI calls it
     monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)  # as in CI, where no test run sets it
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # the small suite needs no installed plugin
     monkeypatch.setenv("PYTEST_ADDOPTS", "-k nothing_at_all -m browser")
     monkeypatch.setenv("PYTEST_ARGS", "--deselect tests/test_a.py::TestC::test_m")
     nodeids = check_junit.collected_nodeids(tmp_path)
