@@ -127,3 +127,17 @@ def test_a_structure_page_has_no_children_table_to_export(net, db):
     response = _client(world.admin).get(reverse("network:structure_export", args=[world.alpha.pk, "csv"]),
                                         {"tableau": "detail"})
     assert response.status_code == 404
+
+
+def test_the_breakdowns_are_tables_of_the_screen_exported_like_the_others(net, db):
+    world, expected = net
+    client = _client(world.coordinator)
+    url = reverse("network:structure", args=[world.alpha.pk])
+    screen = page_text(client.get(url))
+    assert "Progression par compétence" in screen and "Rien de compté pour cette période." in screen
+    rows = _csv_rows(client.get(reverse("network:structure_export", args=[world.alpha.pk, "csv"]),
+                                {"tableau": "competences"}))
+    assert rows[1][0] == "Compétence" and rows[2] == ["email", "8", "6", "75 %"]
+    tracks = _xlsx_rows(client.get(reverse("network:structure_export", args=[world.alpha.pk, "xlsx"]),
+                                   {"tableau": "parcours"}))
+    assert tracks[2] == ["Autre", expected[("alpha", "module_completed", False)]]  # a module of no known track

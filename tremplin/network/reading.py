@@ -71,6 +71,46 @@ class Child:
         return [self.figures.get(slug, 0) for slug in CHILD_COLUMNS]
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """A figure split by track, theme or competence (its own table, exported like the others)."""
+
+    slug: str
+    title: str
+    header: list[str]
+    rows: list[list]
+
+
+def _breakdowns(figures: Figures) -> list[Breakdown]:
+    from tremplin.catalog.models import Track
+    from tremplin.coaching.enums import THEME_LABELS
+    from tremplin.diagnostic.models import Competence
+
+    tracks = dict(Track.objects.values_list("slug", "title"))
+    themes = {str(k): str(v) for k, v in THEME_LABELS.items()}
+    competences = dict(Competence.objects.values_list("slug", "title"))
+
+    def counted(values: dict[str, int], names: dict[str, str]) -> list[list]:
+        return [[names.get(key) or key or _("Autre"), value]
+                for key, value in sorted(values.items(), key=lambda kv: (-kv[1], names.get(kv[0], kv[0])))
+                if value]
+
+    impact = [[competences.get(slug, slug), assessed, gained,
+               _("%(percent)s %%") % {"percent": percent} if percent is not None else _("pas de données")]
+              for slug, assessed, gained, percent in figures.impact()]
+    return [
+        Breakdown("parcours", _("Modules terminés par parcours"), [_("Parcours"), _("Modules terminés")],
+                  counted(figures.by("module_completed_track"), tracks)),
+        Breakdown("themes", _("Modules terminés par thème"), [_("Thème"), _("Modules terminés")],
+                  counted(figures.by("module_completed_theme"), themes)),
+        Breakdown("accompagnements", _("Accompagnements par thématique de La Coop"),
+                  [_("Thématique"), _("Accompagnements")], counted(figures.by("accompaniment"), themes)),
+        Breakdown("competences", _("Progression par compétence"),
+                  [_("Compétence"), _("Personnes positionnées deux fois"), _("Personnes qui ont gagné un niveau"),
+                   _("Part")], impact),
+    ]
+
+
 @dataclass
 class Dashboard:
     area: Area
@@ -80,6 +120,7 @@ class Dashboard:
     goal: tuple[int, int]
     children: list[Child] = field(default_factory=list)
     children_title: str = ""
+    breakdowns: list[Breakdown] = field(default_factory=list)
 
     @property
     def previous(self) -> Period | None:
@@ -110,6 +151,9 @@ class Dashboard:
             line.append(row.definition)
             table.append(line)
         return table
+
+    def breakdown(self, slug: str) -> Breakdown | None:
+        return next((b for b in self.breakdowns if b.slug == slug), None)
 
     def children_table(self) -> list[list]:
         table = [[self.children_title, *self.child_columns]]
@@ -143,7 +187,7 @@ def dashboard(*, area: Area, period: Period, children: list[tuple[Area, str, str
         rows.append(Row(indicator.slug, str(indicator.label), str(indicator.definition), value, previous, text,
                         previous_text))
     board = Dashboard(area=area, period=period, rows=rows, no_data=current.no_data, goal=goal_progress(),
-                      children_title=children_title)
+                      children_title=children_title, breakdowns=_breakdowns(current))
     if children:
         found = {child.key: figures for child, figures in children_figures(
             area=area, period=period, level=child_level, codes=[child.code for child, _url, _extra in children])}

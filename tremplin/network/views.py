@@ -28,7 +28,7 @@ from .forms import PERIOD_KINDS
 from .reading import Dashboard, dashboard
 
 STRUCTURES_PER_PAGE = 50
-TABLES = ("indicateurs", "detail")
+TABLES = ("indicateurs", "detail", "parcours", "themes", "accompagnements", "competences")
 FORMATS = ("csv", "xlsx", "pdf")
 
 
@@ -212,8 +212,13 @@ def _export(request, scope, kind, code, fmt) -> HttpResponse:
         html_context = {"place": place, "board": board, "scope": scope,
                         "children": board.children[:20], "more_children": max(0, len(board.children) - 20)}
         return pdf_response(render_pdf("network/report_pdf.html", html_context, request), f"{name}.pdf")
-    rows = board.indicator_table() if table == "indicateurs" else board.children_table()
-    title = _("Indicateurs") if table == "indicateurs" else place.children_title
+    if table == "indicateurs":
+        rows, title = board.indicator_table(), _("Indicateurs")
+    elif table == "detail":
+        rows, title = board.children_table(), place.children_title
+    else:
+        breakdown = board.breakdown(table)
+        rows, title = [breakdown.header, *breakdown.rows], breakdown.title
     heading = [[f"{place.area.name} — {board.period.label}"]]
     if fmt == "xlsx":
         return xlsx_response(f"{name}-{table}.xlsx", [(title, heading + rows)])
