@@ -92,10 +92,15 @@ class FormReader(HTMLParser):
             self.select = None
 
 
+FILES = (".pdf", ".csv", ".xlsx", ".svg", ".png", ".webp", ".jpg")
+
+
 def discover(client: Client, urls: list[str]) -> list[Form]:
     """Every distinct form (same route, method and fields once) of the pages this visitor can open."""
     forms: dict[tuple, Form] = {}
     for url in urls:
+        if url.endswith(FILES):
+            continue  # a PDF, CSV or image has no form (and a PDF takes long to make)
         response = client.get(url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
@@ -123,10 +128,10 @@ def data_for(form: Form):
 
 
 def extra_pages(client: Client, visitor: str) -> list[str]:
-    """Pages only reached by a first POST: a simulator screen and a diagnostic question (learner)."""
+    """Pages past the first of their kind: quiz steps, a simulator screen and a diagnostic question (learner)."""
     if visitor != "learner":
         return []
-    pages = []
+    pages = [reverse("learner:step", args=["ecran-tactile", n]) for n in (7, 9, 10)]  # one, several, in order
     started = client.post(reverse("learner:simulator_start", args=["inscription-emploi"]), {"mode": "guided"})
     pages.append(started["Location"])
     session = client.post(reverse("learner:diagnostic"))["Location"]
