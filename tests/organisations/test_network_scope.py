@@ -186,3 +186,16 @@ def test_a_staff_member_without_network_role_cannot_be_given_a_territoryless_coo
 
     with pytest.raises(ValueError):
         network_membership_add(user=StaffFactory(), role=NetworkRole.COORDINATOR, territory=None)
+
+
+def test_a_territory_covering_part_of_a_region_does_not_see_the_region_but_its_own_departments(net):
+    from ..factories import DepartmentFactory
+
+    DepartmentFactory(code="9D", name="Département 9D", region=net.r1)  # R1 now has a department outside the hub
+    for who in ("coordinator", "funder"):
+        scope = net.scope(who)
+        assert selectors.region_of(scope=scope, code=net.r1.code) is None
+        assert list(selectors.regions_of(scope=scope)) == []
+        assert selectors.department_of(scope=scope, code="9A") is not None
+        assert selectors.department_of(scope=scope, code="9D") is None
+    assert selectors.region_of(scope=net.scope("admin"), code=net.r1.code) is not None

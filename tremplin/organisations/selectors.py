@@ -225,11 +225,13 @@ def territory_of(*, scope: NetworkScope, territory_id: object) -> Territory | No
 
 
 def regions_of(*, scope: NetworkScope) -> QuerySet[Region]:
-    """Regions holding at least one department the scope covers."""
+    """Regions whose every department the scope covers: a region's figures include all of its departments, so a
+    territory covering part of a region does not see the region's totals (it sees its own departments)."""
     regions = Region.objects.order_by("code")
     if scope.departments is None:
         return regions
-    return regions.filter(departments__code__in=scope.departments).distinct()
+    outside = Department.objects.exclude(code__in=scope.departments).values("region_id")
+    return regions.filter(departments__code__in=scope.departments).exclude(code__in=outside).distinct()
 
 
 def region_of(*, scope: NetworkScope, code: object) -> Region | None:
