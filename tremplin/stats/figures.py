@@ -180,6 +180,7 @@ def with_previous(*, area: Area, period: Period) -> tuple[Figures, Figures]:
 def _children(area: Area, level: str, codes: list[str] | None) -> list[Area]:
     """The areas at ``level`` inside ``area`` (one query), restricted to ``codes`` when given."""
     parent_level, parent = area.key
+    wanted = None if codes is None else {Area(level, code).key[1] for code in codes}
     if level == "region":
         rows = Region.objects.all()
         if parent_level == "territory":
@@ -206,13 +207,24 @@ def _children(area: Area, level: str, codes: list[str] | None) -> list[Area]:
             rows = rows.filter(commune__department_id=parent)
         elif parent_level == "territory":
             rows = rows.filter(commune__department__territories=parent)
+        if wanted is not None:  # a page of structures: read those only, never every structure of France
+            ids = [pk for pk in (_uuid_or_none(code) for code in wanted) if pk is not None]
+            rows = rows.filter(pk__in=ids)
         found = [Area("organisation", str(o.pk), o.name) for o in rows.order_by("name", "pk")]
     else:
         found = []
-    if codes is not None:
-        wanted = {Area(level, code).key[1] for code in codes}
+    if wanted is not None:
         found = [child for child in found if child.key[1] in wanted]
     return found
+
+
+def _uuid_or_none(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 
 def children_figures(*, area: Area, period: Period, level: str, codes: list[str] | None = None
