@@ -385,6 +385,12 @@ class Generator:
         for name, seconds in self.report.timings:
             if name.startswith(("COPY", "index", "ANALYZE")):
                 self.out(f"    {name} : {seconds:.1f} s")
+        if self.sink.postgres:
+            # Outside the transaction: the visibility map, so that index-only scans read no heap (a freshly
+            # loaded table has none: every index-only scan would fetch each row, as the rollups did).
+            with self.phase("VACUUM ANALYZE des grandes tables"), connection.cursor() as cursor:
+                for model in (User, Enrolment, LearningEvent, ModuleProgress, DiagnosticSession):
+                    cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')
         if self.rollups:
             with self.phase("agrégats statistiques (tous les jours)"):
                 self.report.counts["rollup_days"] = rollups_all()
