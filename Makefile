@@ -28,6 +28,7 @@ install: $(VENV)/.installed ## create the virtualenv and install the pinned depe
 
 system-check: ## say exactly what to install if a system library is missing
 	@$(PY) -c "import weasyprint" 2>/dev/null || { echo "PDF : il manque Pango. Installez-le : apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"; exit 1; }
+	@command -v espeak-ng >/dev/null && command -v opusenc >/dev/null || { echo "Lecture à voix haute : il manque espeak-ng ou opusenc. Installez-les : apt-get install -y espeak-ng opus-tools"; exit 1; }
 
 var:
 	mkdir -p var

@@ -205,6 +205,8 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 
 CONTENT_ROOT = Path(env("TREMPLIN_CONTENT_ROOT", str(BASE_DIR / "content" / "fr")))
+# Read-aloud audio rendered on the server (ADR 13), once per text: a cache that may be emptied at any time.
+AUDIO_ROOT = Path(env("TREMPLIN_AUDIO_ROOT", str(BASE_DIR / "var" / "audio")))
 
 
 CONTENT_SECURITY_POLICY = {

@@ -315,6 +315,8 @@ def response_text(response) -> str:
                   for cell in row if cell is not None]
     elif kind.startswith("text/") or kind in {"application/json", "image/svg+xml"}:
         parts.append(html.unescape(data.decode("utf-8", errors="replace")))
+    elif kind == "audio/ogg":
+        pass  # a step read aloud (ADR 13): shared content, no words to read in the file itself
     else:
         raise AssertionError(f"response_text cannot read {kind!r} yet: teach it, so that leaks in it are seen")
     return "\n".join(parts)

@@ -85,6 +85,13 @@ def _run_body(w):
     return {"screen": w.running.screen, "action": "suivant"}
 
 
+def _listen_sha(module, number):
+    from tremplin.catalog.selectors import steps_of
+    from tremplin.learner.views_listen import speech_key, step_speech
+
+    return speech_key(step_speech(steps_of(module=module)[number - 1]))[:16]
+
+
 REDIRECT = {"GET": {302}}
 ROUTES: dict[str, Route] = {
     "home": Route(open=True),
@@ -94,6 +101,7 @@ ROUTES: dict[str, Route] = {
     "module_complete": Route(open=True, others=REDIRECT),  # not completed by another: back to the module
     "attestation": Route(others=REDIRECT, shows=OWNER),
     "asset": Route(public=True),
+    "listen_step": Route(open=True),  # a step read aloud (ADR 13): shared content, like the step itself
     "handout": Route(open=True),
     "keep": Route(methods=("GET", "POST"), owner=REDIRECT | {"POST": {302}}, body=lambda w: {"first_name": "Lina"}),
     "attach": Route(methods=("POST",), body=lambda w: {"action": "add"}),
@@ -133,6 +141,7 @@ ID_BUILDERS = {
     ("track", "slug"): lambda w: w.module.track.slug,
     ("simulator", "slug"): lambda w: w.simulator.slug,
     ("simulator_start", "slug"): lambda w: w.simulator.slug,
+    ("listen_step", "sha"): lambda w: _listen_sha(w.module, 1),
     ("asset", "slug"): lambda w: w.asset.module.slug,
     ("asset", "sha"): lambda w: w.asset.sha,
     ("asset", "name"): lambda w: w.asset.name,

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_guest
+from . import views, views_guest, views_listen
 
 app_name = "learner"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("module/<slug:slug>/termine/", views.module_complete, name="module_complete"),
     path("module/<slug:slug>/attestation.pdf", views.attestation, name="attestation"),
     path("images/<slug:slug>/<str:sha>/<str:name>", views.asset, name="asset"),
+    path("ecouter/<slug:slug>/<int:number>/<str:sha>.ogg", views_listen.listen_step, name="listen_step"),
     path("garder-ma-progression/", views_guest.keep, name="keep"),
     path("ajouter-ma-progression/", views_guest.attach, name="attach"),
     path("positionnement/", include("tremplin.learner.diagnostic_urls")),

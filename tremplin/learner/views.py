@@ -23,6 +23,7 @@ from .decorators import learner_required
 from .guests import acting_learner
 from .home_assignments import assignments_for_home
 from .home_diagnostic import diagnostic_for_home
+from .views_listen import step_listen_url
 
 
 def _module_or_404(slug: str):
@@ -109,6 +110,8 @@ def _step_context(request, module, steps, index, **extra):
                               for i in display_order(step)]
         context["ranks"] = range(1, len(choices) + 1)
     context.update(extra)
+    # The step's sound; after an answer the page reads the feedback, which only the phone's voice can say.
+    context["listen_url"] = "" if context.get("answered") else step_listen_url(module, step, index + 1)
     return context
 
 
