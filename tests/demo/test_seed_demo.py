@@ -72,7 +72,8 @@ def test_the_demo_network_has_four_structures_a_partner_agency_and_sixty_seven_l
     assert User.objects.filter(kind=UserKind.STAFF).count() == 10
     for org in Organisation.objects.all():
         assert Membership.objects.filter(organisation=org).exists()
-    assert User.objects.filter(kind=UserKind.LEARNER).count() == 67  # 66, and one person referred and enrolled
+    # 66, one person referred and enrolled, one not seen for three years
+    assert User.objects.filter(kind=UserKind.LEARNER).count() == 68
     for org in structures:  # every structure looks alive on the dashboards
         assert LearningEvent.objects.filter(learner__enrolments__organisation=org).exists(), org
         assert org.workshops.exists() and org.accompaniments.exists(), org
@@ -139,3 +140,14 @@ def test_the_demo_figures_are_computed_at_the_end_of_seeding(seeded):
     reached = ActivityDay.objects.values("person").distinct().count()
     assert reached == LearningEvent.objects.values("learner").distinct().count()
     assert PeriodFigure.objects.filter(period="all", level="national", metric="people_reached").get().value == reached
+
+
+def test_the_retention_dry_run_on_a_fresh_demo_lists_the_learner_not_seen_for_three_years_and_erases_nothing(seeded):
+    from tremplin.demo.quiet import QUIET_CODE
+    from tremplin.privacy.retention import retention_apply
+
+    learners = User.objects.filter(kind=UserKind.LEARNER).count()
+    report = retention_apply(dry_run=True)
+    assert [code.replace(" ", "").replace("-", "") for code, _last in report.learners] == [QUIET_CODE]
+    assert User.objects.filter(kind=UserKind.LEARNER).count() == learners
+    assert User.objects.filter(username=QUIET_CODE, is_active=True).exists()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tremplin.accounts.enums import UserKind
 from tremplin.accounts.models import User
+from tremplin.demo.quiet import QUIET_CODE
 from tremplin.diagnostic import engine
 from tremplin.diagnostic.models import Competence, DiagnosticItem, DiagnosticItemVersion, DiagnosticSession
 from tremplin.diagnostic.services import answer_record, session_complete, session_profile_save, session_start
@@ -72,6 +73,7 @@ def build_demo_diagnostic() -> int:
         return 0
     bank = _Bank(competences)
     learners = list(User.objects.filter(kind=UserKind.LEARNER, enrolments__isnull=False).distinct()
+                    .exclude(username=QUIET_CODE)  # the person not seen for three years did nothing recent
                     .order_by("date_joined", "username")[:DEMO_LEARNERS])
     rng = random.Random(2026)
     created = 0

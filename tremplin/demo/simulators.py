@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from tremplin.accounts.enums import UserKind
 from tremplin.accounts.models import User
+from tremplin.demo.quiet import QUIET_CODE
 from tremplin.simulators.enums import Mode
 from tremplin.simulators.models import Simulator, SimulatorAttempt
 from tremplin.simulators.services import attempt_finish, attempt_progress, attempt_start
@@ -26,7 +27,8 @@ def build_demo_simulators(learners_count: int = 12) -> int:
     if not simulators:
         return 0
     created = 0
-    learners = User.objects.filter(kind=UserKind.LEARNER, enrolments__isnull=False).order_by("date_joined", "username")
+    learners = (User.objects.filter(kind=UserKind.LEARNER, enrolments__isnull=False).exclude(username=QUIET_CODE)
+                .order_by("date_joined", "username"))
     for n, learner in enumerate(learners[:learners_count]):
         if SimulatorAttempt.objects.filter(learner=learner).exists():
             continue

@@ -21,7 +21,6 @@ from django.db.models import (
     CharField,
     Count,
     F,
-    JSONField,
     Max,
     Min,
     OuterRef,
@@ -30,8 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
-from django.db.models.functions import Coalesce, Least, StrIndex, TruncDate
+from django.db.models.functions import Coalesce, Least, TruncDate
 
 from tremplin.coaching.models import Accompaniment, Attendance, Workshop
 from tremplin.diagnostic.engine import LEVELS
@@ -298,46 +296,49 @@ def _tally_figures(period: Period) -> None:
 LEVEL_ORDER = ",".join(LEVELS)  # "debutant,initie,autonome,confirme": a level's position in it ranks it
 
 
-def _level_rank(expression) -> StrIndex:
-    """A number growing with the level (débutant < initié < autonome < confirmé); null when not assessed,
-    0 for an unknown name (never counted as a gain from or to)."""
-    return StrIndex(Value(LEVEL_ORDER), expression)
-
-
-def _impact_queryset(period: Period) -> tuple[QuerySet, list[str]]:
+def _impact_pairs(period: Period) -> QuerySet:
     """One row per person whose latest completed diagnostic up to the period's end falls in the period and who
-    has an earlier one, annotated per competence with the first (``f_<i>``) and latest (``l_<i>``) level rank."""
-    competences = list(Competence.objects.filter(is_active=True).order_by("position", "slug")
-                       .values_list("slug", flat=True))
+    has an earlier one: the person, the latest results and the first results (raw JSON, read once)."""
     start, end = _instant(period.start), _instant(period.end)
     done = DiagnosticSession.objects.filter(status=SessionStatus.COMPLETED, completed_at__isnull=False)
     latest = done.filter(learner=OuterRef("learner"), completed_at__lt=end).order_by("-completed_at", "-pk")
     first = done.filter(learner=OuterRef("learner")).order_by("completed_at", "pk")
     sessions = (done.filter(completed_at__gte=start, completed_at__lt=end)
                 .filter(pk=Subquery(latest.values("pk")[:1]))
-                .annotate(first_pk=Subquery(first.values("pk")[:1]),
-                          first_results=Subquery(first.values("results")[:1], output_field=JSONField()))
+                .annotate(first_pk=Subquery(first.values("pk")[:1]))
                 .exclude(pk=F("first_pk")))
-    annotations = {}
-    for i, slug in enumerate(competences):
-        annotations[f"l_{i}"] = _level_rank(KT(f"results__{slug}__level"))
-        annotations[f"f_{i}"] = _level_rank(KeyTextTransform("level", KeyTransform(slug, "first_results")))
-    return sessions.annotate(**annotations), competences
+    return sessions.values(p=F("learner_id"), lr=F("results"), fpk=F("first_pk"))
+
+
+def _level_rank_sql(json_column: str, slug: str) -> tuple[str, list]:
+    """SQL (and params) ranking the level of competence ``slug`` in a results JSON column: its position in
+    LEVEL_ORDER (débutant < initié < autonome < confirmé), 0 for an unknown name, null when not assessed."""
+    if connection.vendor == "postgresql":
+        return f"strpos(%s, ({json_column}::jsonb -> %s ->> 'level'))", [LEVEL_ORDER, slug]
+    return f"instr(%s, json_extract({json_column}, %s))", [LEVEL_ORDER, f'$."{slug}".level']
 
 
 def _impact_figures(period: Period) -> None:
-    """Impact rows of every level from one statement: the per-person query is compiled once and grouped by
-    area in plain SQL (each person counted once per area, however many structures follow them there)."""
-    sessions, competences = _impact_queryset(period)
+    """Impact rows of every level from one statement. The per-person pairs are computed once (a materialised
+    common table expression), their levels read once, then grouped by area (each person counted once per area,
+    however many structures follow them there)."""
+    competences = list(Competence.objects.filter(is_active=True).order_by("position", "slug")
+                       .values_list("slug", flat=True))
     if not competences:
         return
-    pairs_sql, pairs_params = _sql(sessions.values(
-        p=F("learner_id"), **{f"{side}_{i}": F(f"{side}_{i}") for i in range(len(competences)) for side in "lf"}))
+    pairs_sql, pairs_params = _sql(_impact_pairs(period))
+    ranks, rank_params = [], []
+    for i, slug in enumerate(competences):
+        for side, column in (("l", "s.lr"), ("f", "fs.results")):
+            sql, params = _level_rank_sql(column, slug)
+            ranks.append(f"{sql} AS {side}_{i}")
+            rank_params += params
+    sessions_table = DiagnosticSession._meta.db_table
     counts = ", ".join(
-        f"COUNT(DISTINCT CASE WHEN s.l_{i} > 0 AND s.f_{i} > 0 THEN s.p END), "
-        f"COUNT(DISTINCT CASE WHEN s.l_{i} > 0 AND s.f_{i} > 0 AND s.l_{i} > s.f_{i} THEN s.p END)"
+        f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 THEN r.p END), "
+        f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 AND r.l_{i} > r.f_{i} THEN r.p END)"
         for i in range(len(competences)))
-    areas = (f"JOIN {Enrolment._meta.db_table} e ON e.learner_id = s.p "
+    areas = (f"JOIN {Enrolment._meta.db_table} e ON e.learner_id = r.p "
              f"JOIN {Organisation._meta.db_table} o ON o.id = e.organisation_id "
              f"JOIN {Commune._meta.db_table} c ON c.code = o.commune_id "
              f"JOIN {Department._meta.db_table} dd ON dd.code = c.department_id")
@@ -349,10 +350,12 @@ def _impact_figures(period: Period) -> None:
         ("'territory'", _uuid_text("td.territory_id"),
          f"{areas} JOIN {_territory_through()} td ON td.department_id = dd.code", "GROUP BY td.territory_id"),
     ]
-    sql = " UNION ALL ".join(f"SELECT {level}, {code}, {counts} FROM ({pairs_sql}) s {join} {group}"
-                             for level, code, join, group in parts)
+    sql = (f"WITH s AS MATERIALIZED ({pairs_sql}), "
+           f"r AS MATERIALIZED (SELECT s.p, {', '.join(ranks)} FROM s JOIN {sessions_table} fs ON fs.id = s.fpk) "
+           + " UNION ALL ".join(f"SELECT {level}, {code}, {counts} FROM r {join} {group}"
+                                for level, code, join, group in parts))
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(pairs_params) * len(parts))
+        cursor.execute(sql, list(pairs_params) + rank_params)
         found = cursor.fetchall()
     rows = []
     for level, code, *values in found:

@@ -7,6 +7,7 @@ from tremplin.demo.diagnostic import build_demo_diagnostic
 from tremplin.demo.generator import rollups_all
 from tremplin.demo.network import STAFF_PASSWORD, build_demo_network
 from tremplin.demo.places import build_demo_places
+from tremplin.demo.quiet import build_quiet_learner
 from tremplin.demo.referrals import build_demo_referrals
 from tremplin.demo.simulators import build_demo_simulators
 from tremplin.demo.territories import build_demo_territories
@@ -14,7 +15,7 @@ from tremplin.demo.trainer_enrolment import seed_trainer_enrolment_demo
 
 
 class Command(BaseCommand):
-    help = ("Crée le réseau de démonstration (4 structures, 66 apprenants, territoires, équipe nationale, "
+    help = ("Crée le réseau de démonstration (4 structures, 68 apprenants, territoires, équipe nationale, "
             "coordination et financeur). Sans doublon.")
 
     def handle(self, *args, **options):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         seed_trainer_enrolment_demo()  # Yanis in both structures, a pending invitation, a workshop sign-up link
         territories_created, network_people = build_demo_territories()  # a region, a hub, the people above
         report.created += territories_created
+        report.created += build_quiet_learner()  # not seen for three years: what retention would erase
         rollups_all()  # the figures of /pilotage/ and /observatoire/, from everything above
         out = self.stdout
         out.write(self.style.SUCCESS(f"Réseau de démonstration prêt ({report.created} éléments créés)."))
