@@ -199,3 +199,22 @@ def test_a_territory_covering_part_of_a_region_does_not_see_the_region_but_its_o
         assert selectors.department_of(scope=scope, code="9A") is not None
         assert selectors.department_of(scope=scope, code="9D") is None
     assert selectors.region_of(scope=net.scope("admin"), code=net.r1.code) is not None
+
+
+def test_an_invitation_used_or_revoked_between_opening_and_accepting_is_refused_for_both_kinds(net):
+    from django.utils import timezone
+
+    from tremplin.organisations.services import invitation_accept, invitation_create
+
+    network = network_invitation_create(scope=net.scope("admin"), email="deux@exemple.fr",
+                                        role=NetworkRole.FUNDER, territory=net.hub, accept_url_for=str)
+    network_invitation_accept(invitation=network, first_name="Une", password="un mot de passe long")
+    with pytest.raises(ValueError):  # the same link accepted a second time (two tabs)
+        network_invitation_accept(invitation=network, first_name="Deux", password="un mot de passe long")
+    trainer = invitation_create(organisation=net.alpha, email="t@exemple.fr", role="trainer",
+                                invited_by=net.trainer, accept_url_for=str)
+    type(trainer).objects.filter(pk=trainer.pk).update(revoked_at=timezone.now())
+    with pytest.raises(ValueError):
+        invitation_accept(invitation=trainer, first_name="T", password="un mot de passe long")
+    assert not Membership.objects.filter(user__email="t@exemple.fr").exists()
+    assert NetworkMembership.objects.filter(user__first_name="Deux").count() == 0

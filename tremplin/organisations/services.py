@@ -192,18 +192,27 @@ def invitation_by_token(*, token: str) -> Invitation | None:
                     expires_at__gt=timezone.now()).first())
 
 
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User | None = None, first_name: str = "",
-                      last_name: str = "", password: str = "") -> User:
-    """Join the organisation: with the signed-in staff account, or a new account created here."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+def _invitation_take(invitation, *, user: User | None, first_name: str, last_name: str, password: str):
+    """The part every invitation shares (a structure's or the network's), inside the caller's transaction: lock
+    it, refuse a used, revoked or expired one, create the staff account if needed, mark it accepted.
+    Returns the locked invitation and the person."""
+    invitation = type(invitation).objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
         raise ValueError("invitation no longer valid")
     if user is None:
         user = staff_create(email=invitation.email, first_name=first_name, last_name=last_name, password=password)
-    membership_add(user=user, organisation=invitation.organisation, role=invitation.role)
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation, user
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User | None = None, first_name: str = "",
+                      last_name: str = "", password: str = "") -> User:
+    """Join the organisation: with the signed-in staff account, or a new account created here."""
+    invitation, user = _invitation_take(invitation, user=user, first_name=first_name, last_name=last_name,
+                                        password=password)
+    membership_add(user=user, organisation=invitation.organisation, role=invitation.role)
     _audit(actor=user, action="invitation.accept", target_type="invitation", target_id=invitation.pk,
            organisation_id=invitation.organisation_id)
     return user
@@ -569,14 +578,9 @@ def network_invitation_by_token(*, token: str) -> NetworkInvitation | None:
 def network_invitation_accept(*, invitation: NetworkInvitation, user: User | None = None, first_name: str = "",
                               last_name: str = "", password: str = "") -> User:
     """Take the network role: with the signed-in staff account, or a new staff account created here."""
-    invitation = NetworkInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
-        raise ValueError("invitation no longer valid")
-    if user is None:
-        user = staff_create(email=invitation.email, first_name=first_name, last_name=last_name, password=password)
+    invitation, user = _invitation_take(invitation, user=user, first_name=first_name, last_name=last_name,
+                                        password=password)
     network_membership_add(user=user, role=invitation.role, territory=invitation.territory)
-    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
-    invitation.save(update_fields=["accepted_at", "accepted_by"])
     _audit(actor=user, action="network_invitation.accept", target_type="network_invitation",
            target_id=invitation.pk)
     return user
