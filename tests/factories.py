@@ -51,6 +51,18 @@ class OrganisationFactory(DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
 
 
+def _learner_code(n: int) -> str:
+    """A valid 6-character login code for the n-th factory learner, however many a test process creates
+    (``LRN`` + three digits became seven characters after the thousandth learner of a worker)."""
+    from tremplin.accounts.codes import CODE_ALPHABET
+
+    digits = ""
+    for _ in range(5):
+        n, rest = divmod(n, len(CODE_ALPHABET))
+        digits = CODE_ALPHABET[rest] + digits
+    return "L" + digits
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
@@ -61,7 +73,7 @@ class UserFactory(DjangoModelFactory):
     class Params:
         learner = factory.Trait(
             kind=UserKind.LEARNER,
-            username=factory.Sequence(lambda n: f"LRN{n:03d}".replace("0", "A").replace("1", "B")),
+            username=factory.Sequence(lambda n: _learner_code(n)),
             card_token=factory.LazyFunction(new_card_token),
             email=None,
         )
