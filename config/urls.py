@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("tremplin.public.urls")),
     path("", include("tremplin.accounts.urls")),
     path("apprendre/", include("tremplin.learner.urls")),
+    path("api/", include("tremplin.api.urls")),  # the learner device: offline sync, downloads (ADR 19)
     path("espace-formateur/", include("tremplin.trainer.urls")),
     path("", include("tremplin.trainer.urls_public")),  # invitation and workshop sign-up links (public)
     path("pilotage/", include("tremplin.network.urls")),

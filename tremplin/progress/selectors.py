@@ -1,8 +1,12 @@
 
+from django.db.models.functions import Coalesce, Least
+
+from datetime import datetime
+
 from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
 
-from .enums import ProgressStatus
+from .enums import ProgressStatus, Verb
 from .models import LearningEvent, ModuleProgress
 
 
@@ -15,6 +19,15 @@ def progress_by_module(*, learner: User) -> dict[int, ModuleProgress]:
     if _nobody(learner):
         return {}
     return {p.module_id: p for p in ModuleProgress.objects.filter(learner=learner)}
+
+
+def progress_states(*, learner: User) -> dict[int, tuple[str, datetime | None]]:
+    """{module id: (status, last activity)} of the learner's modules: the two columns the learner's lists show
+    (no answers, no JSON)."""
+    if _nobody(learner):
+        return {}
+    return {module_id: (status, last) for module_id, status, last in ModuleProgress.objects.filter(
+        learner=learner).values_list("module_id", "status", "last_activity_at")}
 
 
 def progress_of(*, learner: User, module: Module) -> ModuleProgress | None:
@@ -42,3 +55,36 @@ def completed_module_ids(*, learner: User) -> set[int]:
 def has_history(*, learner: User) -> bool:
     """Whether the learner did anything at all (a guest worth offering to attach)."""
     return not _nobody(learner) and LearningEvent.objects.filter(learner=learner).exists()
+
+
+def event_ids_stored(*, learner: User, ids) -> set:
+    """Which of these event ids the learner already stored (an offline batch sent again)."""
+    if _nobody(learner):
+        return set()
+    return set(LearningEvent.objects.filter(learner=learner, pk__in=list(ids)).values_list("pk", flat=True))
+
+
+def step_slugs_done(*, learner: User, module: Module) -> tuple[set[str], set[str]]:
+    """Slugs of the module's steps the learner saw and answered (what ``quiz.first_not_done`` reads)."""
+    seen: set[str] = set()
+    answered: set[str] = set()
+    if _nobody(learner):
+        return seen, answered
+    prefix = f"{module.slug}/"
+    rows = LearningEvent.objects.filter(learner=learner, module=module, object_id__startswith=prefix,
+                                        verb__in=[Verb.EXPERIENCED, Verb.ANSWERED]).values_list("verb", "object_id")
+    for verb, object_id in rows:
+        (seen if verb == Verb.EXPERIENCED else answered).add(object_id[len(prefix):])
+    return seen, answered
+
+
+def last_step_finishes(*, learner: User, module: Module, step_object_id: str) -> list[tuple]:
+    """The learner's « Terminer » on the module's last step (experienced events of ``step_object_id``), latest
+    first by when they happened: ``(event id, client timestamp)``. An offline « Terminer » that arrived before a
+    step done earlier completes the module once that step arrives (``api.sync``)."""
+    if _nobody(learner):
+        return []
+    moment = Least(Coalesce("client_timestamp", "stored_at"), "stored_at")
+    return list(LearningEvent.objects.filter(learner=learner, module=module, object_id=step_object_id,
+                                             verb=Verb.EXPERIENCED)
+                .order_by(moment.desc(), "-stored_at").values_list("pk", "client_timestamp"))

@@ -124,15 +124,17 @@ def progress_rebuild(*, learner: User | None = None) -> int:
 
 
 @transaction.atomic
-def step_answer(*, learner: User, step: Step, raw: Mapping[str, Any], event_id: uuid.UUID | str) -> Graded:
+def step_answer(*, learner: User, step: Step, raw: Mapping[str, Any], event_id: uuid.UUID | str,
+                client_timestamp: datetime | None = None) -> Graded:
     """Grade the learner's raw answer to a quiz step and record it (once per ``event_id``).
 
+    ``client_timestamp``: when the device says it happened (an answer made offline, sent later).
     Raises ``InvalidAnswer`` (nothing recorded) or ``EventConflict``.
     """
     graded = step_answer_read(step, raw)
     event_record(learner=learner, event_id=event_id, verb=Verb.ANSWERED, object_type=ObjectType.QUESTION,
                  object_id=step_object_id(step), module=step.module, success=graded.correct,
-                 response={"choices": graded.picked})
+                 response={"choices": graded.picked}, client_timestamp=client_timestamp)
     return graded
 
 
@@ -158,7 +160,8 @@ def _done_slugs(learner: User, module: Module) -> tuple[set[str], set[str]]:
 
 
 @transaction.atomic
-def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str) -> Advance:
+def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str,
+                 client_timestamp: datetime | None = None) -> Advance:
     """« Suivant » on ``step``: the learner has seen it. On the last step, complete the module when
     every step is done (see ``quiz.first_not_done``); otherwise say which step to do first.
 
@@ -172,7 +175,7 @@ def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str) -> Adv
         raise ValueError(f"{step} is not an active step of its module")
     event_record(learner=learner, event_id=event_id, verb=Verb.EXPERIENCED,
                  object_type=ObjectType.QUESTION if step.is_question else ObjectType.STEP,
-                 object_id=step_object_id(step), module=module)
+                 object_id=step_object_id(step), module=module, client_timestamp=client_timestamp)
     if index + 1 < len(steps):
         return Advance(next_number=index + 2)
     seen, answered = _done_slugs(learner, module)
@@ -180,7 +183,8 @@ def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str) -> Adv
     if missing is not None:
         return Advance(next_number=missing + 1, not_done=True)
     event_record(learner=learner, event_id=completion_event_id(event_id), verb=Verb.COMPLETED,
-                 object_type=ObjectType.MODULE, object_id=module.slug, module=module)
+                 object_type=ObjectType.MODULE, object_id=module.slug, module=module,
+                 client_timestamp=client_timestamp)
     return Advance(completed=True)
 
 
