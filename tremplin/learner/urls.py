@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_guest, views_listen
+from . import views, views_guest, views_listen, views_offline
 
 app_name = "learner"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("module/<slug:slug>/attestation.pdf", views.attestation, name="attestation"),
     path("images/<slug:slug>/<str:sha>/<str:name>", views.asset, name="asset"),
     path("ecouter/<slug:slug>/<int:number>/<str:sha>.ogg", views_listen.listen_step, name="listen_step"),
+    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("tremplin.webmanifest", views_offline.web_manifest, name="web_manifest"),
+    path("hors-ligne/textes.json", views_offline.offline_texts, name="offline_texts"),
     path("garder-ma-progression/", views_guest.keep, name="keep"),
     path("ajouter-ma-progression/", views_guest.attach, name="attach"),
     path("positionnement/", include("tremplin.learner.diagnostic_urls")),

@@ -1,0 +1,139 @@
+"""Offline (issue 14): a learner downloads a module, completes it with the network off, and what they did reaches
+the server when the network returns, exactly as if they had done it online."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tremplin.catalog.models import Module
+from tremplin.coaching.services import assignment_create, group_create
+from tremplin.progress.enums import ProgressStatus
+from tremplin.progress.models import LearningEvent, ModuleProgress
+
+from ..coaching.world import build_side
+from ..factories import PIN, EnrolmentFactory
+from .steps import click, go, sign_in_with_code
+
+MODULE = "ecran-tactile"  # 6 lessons, then single, single, multiple and order questions (tests/fixtures/content)
+
+
+@pytest.fixture
+def side(transactional_db, content):
+    side = build_side("A", module=Module.objects.get(slug=MODULE))
+    online = EnrolmentFactory(organisation=side.organisation).learner
+    group = group_create(organisation=side.organisation, name="En ligne", members=[online], created_by=side.trainer)
+    assignment_create(organisation=side.organisation, created_by=side.trainer, module=side.assignment.module,
+                      group=group)
+    side.online = online
+    return side
+
+
+def right_answer(step) -> dict:
+    choices = step.data["choices"]
+    if step.kind == "order":
+        return {f"rank_{i}": str(i + 1) for i in range(len(choices))}
+    return {"choice": [str(i) for i, c in enumerate(choices) if c.get("correct")]}
+
+
+def complete_online(client, module):
+    """The module done through the pages, network on: every step, the right answer to each question."""
+    for number, step in enumerate(module.steps.filter(is_active=True).order_by("position"), start=1):
+        url = reverse("learner:step", args=[module.slug, number])
+        html = client.get(url).content.decode()
+        if step.is_question:
+            event_id = re.search(r'name="event_id" value="([^"]+)"', html)[1]
+            html = client.post(url, {"event_id": event_id, "action": "answer", **right_answer(step)}).content.decode()
+            assert "Bravo" in html
+        event_id = re.findall(r'name="event_id" value="([^"]+)"', html)[-1]
+        response = client.post(url, {"event_id": event_id, "action": "next"})
+        assert response.status_code == 302
+
+
+def next_offline(page):
+    """« Suivant » offline: the page keeps it, then opens the next step (from the phone)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Suivant")).first.click()
+    page.wait_for_load_state("load")
+    page.axe.check()
+
+
+def events_of(learner):
+    return sorted(LearningEvent.objects.filter(learner=learner).values_list("verb", "object_type", "object_id",
+                                                                             "success"))
+
+
+def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_returns(page, live_server, side):
+    module = Module.objects.get(slug=MODULE)
+    sign_in_with_code(page, live_server.url, side.learner.username, PIN)
+    go(page, f"{live_server.url}/apprendre/module/{MODULE}/")
+    click(page, "Disponible sans internet")
+    note = page.locator("[data-offline] [role=status]")
+    expect(note).to_contain_text(re.compile(r"Cela prend \d+ Ko sur le téléphone"))  # the size, before anything
+    click(page, re.compile(r"Télécharger \(\d+ Ko\)"))
+    expect(note).to_have_text("C'est prêt : vous pouvez l'utiliser sans internet.", timeout=30_000)
+    expect(page.get_by_role("button", name="Supprimer du téléphone")).to_be_visible()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    # Playwright's offline reaches the service worker's own fetches too (Chromium): a page it never kept fails.
+    probe = "fetch('/apprendre/hors-ligne/textes.json?probe').then((r) => r.status)"
+    assert page.evaluate(probe) == 503
+    page.console_errors[:] = [e for e in page.console_errors if not e.endswith("?probe")]  # that 503 was wanted
+    click(page, "Commencer", role="link")
+    for _ in range(6):
+        expect(page.locator("progress")).to_be_visible()
+        next_offline(page)
+    page.get_by_label("J'appuie très fort pendant 10 secondes.").check()
+    click(page, "Valider")
+    expect(page.get_by_role("alert")).to_contain_text("Ce n'est pas la bonne réponse")  # a wrong answer first
+    page.axe.check()  # the feedback the page built itself
+    click(page, "Réessayer", role="link")
+    page.get_by_label("Je touche son dessin une fois.").check()
+    click(page, "Valider")
+    expect(page.get_by_role("alert")).to_contain_text("Bravo, c'est la bonne réponse !")
+    next_offline(page)
+    page.get_by_label("Je glisse le doigt vers le haut.").check()
+    click(page, "Valider")
+    next_offline(page)
+    page.get_by_label("J'appuie sur la flèche « retour ».").check()
+    page.get_by_label("Je reste calme, je ne casse rien.").check()
+    click(page, "Valider")
+    next_offline(page)
+    page.get_by_label("J'appuie dans la case blanche.").select_option("1")
+    page.get_by_label("Le clavier apparaît.").select_option("2")
+    page.get_by_label("J'appuie sur les lettres une par une.").select_option("3")
+    click(page, "Valider")
+    expect(page.get_by_role("alert")).to_contain_text("Bravo")
+    click(page, re.compile("Terminer"))
+    expect(page.get_by_role("alert").last).to_contain_text("Module terminé !")
+    status = page.locator("#offline-status")
+    expect(status).to_have_text("En attente d'envoi : 15 réponses")
+    page.axe.check()
+    assert LearningEvent.objects.filter(learner=side.learner).count() == 0  # nothing reached the server
+
+    page.context.set_offline(False)
+    expect(status).to_have_text(re.compile(r"Envoyé à \d+ h \d\d"), timeout=15_000)
+    page.axe.check()
+
+    # The same actions online, by another learner, through the pages: the very same events.
+    online = Client()
+    online.force_login(side.online)
+    step_3 = module.steps.filter(is_active=True).order_by("position")[6]
+    html = online.get(reverse("learner:step", args=[MODULE, 7])).content.decode()
+    wrong = {"choice": [str(i) for i, c in enumerate(step_3.data["choices"]) if not c.get("correct")][:1]}
+    online.post(reverse("learner:step", args=[MODULE, 7]), {
+        "event_id": re.search(r'name="event_id" value="([^"]+)"', html)[1], "action": "answer", **wrong})
+    complete_online(online, module)
+    assert events_of(side.learner) == events_of(side.online)
+    assert len(events_of(side.learner)) == 16  # 10 « Suivant », 5 answers, the completion
+    for learner in (side.learner, side.online):
+        assert ModuleProgress.objects.get(learner=learner, module=module).status == ProgressStatus.COMPLETED
+
+    trainer = Client()
+    trainer.force_login(side.trainer)
+    grid = trainer.get(reverse("trainer:followup_grid")).content.decode()
+    body = grid[grid.index("<tbody>"):grid.index("</tbody>")]
+    assert re.findall(r'<span class="(status-[a-z]+)">', body) == ["status-done", "status-done"]

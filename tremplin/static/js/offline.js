@@ -1,0 +1,78 @@
+// Offline and installable (ADR 0018, docs/areas/offline.md), on every learner page, kept small: after the page
+// has loaded it registers the service worker, shows what waits to be sent and asks the worker to send it.
+// The rest (download, answers without network) is offline-kit.js, loaded only when a learner asks for it.
+// Without JavaScript or service workers nothing here shows: the pages work as before.
+const sw = navigator.serviceWorker;
+const me = document.querySelector("script[data-kit]");
+const learner = (document.querySelector('meta[name="tremplin-learner"]') || {}).content || "";
+const step = document.getElementById("step-count");
+let kitting;
+const kit = () => (kitting ||= import(me.dataset.kit));
+
+export function ask(message) {
+  return new Promise((resolve) => {
+    if (!sw.controller) return resolve(null);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    sw.controller.postMessage(message, [channel.port2]);
+  });
+}
+
+function csrf() {
+  const cookie = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+  return cookie ? cookie[1] : (document.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "";
+}
+
+// « En attente d'envoi : 3 réponses » / « Envoyé à 10 h 42 », at the top of the page; one update at a time.
+let refreshing = Promise.resolve();
+export function refresh(send) {
+  return (refreshing = refreshing.then(() => update(send)).catch(() => {}));
+}
+
+async function update(send) {
+  const state = await ask({ type: "status", learner, csrf: csrf(), sync: !!send && navigator.onLine });
+  if (!state || !learner) return;
+  const sent = state.sent && Date.now() - Date.parse(state.sent) < 12 * 3600e3 ? new Date(state.sent) : null;
+  let line = document.getElementById("offline-status");
+  if (!state.waiting && !sent && !line) return;
+  const t = await (await kit()).texts();
+  if (!line) {
+    line = Object.assign(document.createElement("p"), { id: "offline-status", className: "notice" });
+    line.setAttribute("role", "status");
+    document.querySelector("main").prepend(line);
+  }
+  const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, k) => values[k]);
+  line.textContent = state.waiting
+    ? fill(state.waiting > 1 ? t.waiting_many : t.waiting_one, { n: state.waiting })
+    : fill(t.sent, { time: `${sent.getHours()} h ${String(sent.getMinutes()).padStart(2, "0")}` });
+}
+
+if (sw && window.caches && me) {
+  addEventListener("load", () => {
+    sw.register("/apprendre/sw.js", { scope: "/apprendre/" }).catch(() => {});
+    refresh(true);
+  });
+  addEventListener("online", () => refresh(true));
+  sw.addEventListener("message", (event) => { if (event.data && event.data.type === "synced") refresh(false); });
+  const context = { ask, refresh, learner };
+  // « Disponible sans internet » on a module or track page.
+  for (const box of document.querySelectorAll("[data-offline]")) {
+    box.hidden = false;
+    caches.keys().then((names) => {
+      if (names.some((n) => n.startsWith(`tremplin-${box.dataset.offline}:${box.dataset.slug}:`))) {
+        kit().then((k) => k.box(box, context));
+      } else {
+        box.querySelector("button").addEventListener("click", () => kit().then((k) => k.box(box, context, true)),
+          { once: true });
+      }
+    });
+  }
+  // A step's answer or « Suivant » without network: answered from the downloaded module, sent later.
+  if (step) {
+    document.addEventListener("submit", (event) => {
+      if (navigator.onLine || !sw.controller || !event.target.querySelector("[name=event_id]")) return;
+      event.preventDefault();
+      kit().then((k) => k.submit(event.target, context));
+    });
+  }
+}
