@@ -157,6 +157,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tremplin.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "tremplin.accounts.services.client_address"  # the same address as the budget below
+# A clean sign-in writes nothing for axes: no access log row (who signed in, from where: personal data nobody reads),
+# no reset when the lock check found no failure (accounts.lockout; docs/areas/sign-in-throttling.md).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HANDLER = "tremplin.accounts.lockout.SignInLockoutHandler"
+# Database sessions, one INSERT per sign-in instead of SELECT + INSERT + UPDATE (accounts.sessions).
+SESSION_ENGINE = "tremplin.accounts.sessions"
 
 # Beyond one account: failed sign-ins (learner and staff forms together) counted per client address, over a
 # sliding hour (docs/areas/sign-in-throttling.md, ADR 0007). Up to 150 nothing changes: a room of 30 learners
