@@ -176,11 +176,36 @@ SIGN_IN_THROTTLE = {
 # Reverse proxies in front of the app that append to X-Forwarded-For (1 for a single nginx); 0: none.
 TRUSTED_PROXY_COUNT = int(env("TREMPLIN_TRUSTED_PROXY_COUNT", "0"))
 
-# The sign-in budget lives in the cache: shared by every process and server only if the cache is (Redis via
-# CACHE_URL, which needs the `redis` package). Without it, each process counts on its own.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env("CACHE_URL", "").startswith(("redis://", "rediss://")):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}
+# --- Scale-out: shared cache, sessions, read replica (docs/deployment-scale-out.md, ADR 0017) -------------------
+# REDIS_URL (or CACHE_URL, its former name): one cache for every process and server. It holds the sign-in budget
+# (counted per client address across servers), the observatory's publication and a copy of each session. Unset:
+# each process's own memory (tests, demo, a single process), and sessions in the database only.
+REDIS_URL = env("REDIS_URL") or env("CACHE_URL") or ""
+
+
+def shared_cache(url: str) -> dict:
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+
+
+if REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": shared_cache(REDIS_URL)}
+    # Read from Redis, written to Redis and the database: a sign-out is seen by every server at once, and a Redis
+    # restart signs nobody out. Never with a per-process cache (another process would keep a stale copy).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # SESSION_ENGINE stays Django's default, the database: shared by every server.
+
+# DATABASE_REPLICA_URL: a streaming replica of the database. Pages of statistics (/pilotage/, /observatoire/) read
+# their figures there (config.routers.StatsReplicaRouter); every write, and every read inside a transaction, goes to
+# "default"; migrations run on "default" only.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=0,
+                                                 conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+STATS_READ_DATABASE = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["config.routers.StatsReplicaRouter"]
+# --- end of scale-out -----------------------------------------------------------------------------------------------
 
 # Uploads (the learner import is the only one). Each file is counted while it arrives and never
 # stored past FILE_UPLOAD_MAX_SIZE (tremplin.lib.uploads): the form then says it is too big, in French.
