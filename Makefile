@@ -8,7 +8,7 @@ JUNIT ?= var/junit.xml
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve seed resetdb test test-fast quality fix content-check bench system-check
+.PHONY: help install demo serve seed resetdb test test-fast quality fix content-check bench system-check prod backup restore
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,6 +74,7 @@ quality: install ## lint (ruff, djLint), types of services and selectors (mypy),
 	$(VENV)/bin/djlint tremplin --lint
 	$(VENV)/bin/mypy
 	DJANGO_SECRET_KEY=check-only-$$(head -c 64 /dev/urandom | base64 | tr -dc a-zA-Z0-9) DJANGO_ALLOWED_HOSTS=tremplin.example.org \
+	  DATABASE_URL=postgres://tremplin@127.0.0.1:5432/tremplin \
 	  $(PY) manage.py check --deploy --fail-level WARNING --settings=config.settings.prod
 
 fix: install ## format and fix what ruff can
@@ -84,3 +85,26 @@ content-check: install ## validate the curriculum files
 
 bench: install ## run the benchmarks (ratios against a baseline in the same process)
 	for b in bench/bench_*.py; do DJANGO_SETTINGS_MODULE=config.settings.test $(PY) $$b; done
+
+# Production on one machine (docs/deployment.md). Settings come from .env (see .env.example) or the environment;
+# honcho reads .env for each command and runs the Procfile (web: gunicorn, worker: db_worker).
+PROD_RUN := DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/honcho run
+
+prod: install system-check var ## production: migrate, static files, content if new, then server + worker (.env)
+	$(PROD_RUN) $(PY) manage.py migrate --noinput
+	$(PROD_RUN) $(PY) manage.py collectstatic --noinput -v0
+	@# Each loader does nothing when its data is already there (same release, same hash).
+	$(PROD_RUN) $(PY) manage.py load_geography
+	$(PROD_RUN) $(PY) manage.py load_content
+	$(PROD_RUN) $(PY) manage.py load_diagnostic
+	$(PROD_RUN) $(PY) manage.py load_simulators
+	@# Queue the statistics rollup, and put back any task a worker died running (tremplin.stats.tasks).
+	$(PROD_RUN) $(PY) manage.py rollup_stats --enqueue
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/honcho start --no-colour
+
+backup: install var ## back up the database into var/backups/ (pg_dump, or SQLite's backup API)
+	$(PROD_RUN) $(PY) manage.py backup
+
+restore: install ## restore FILE=var/backups/… into an empty database (FORCE=1 replaces a non-empty one)
+	@test -n "$(FILE)" || { echo "Indiquez la sauvegarde : make restore FILE=var/backups/tremplin-….dump [FORCE=1]"; exit 2; }
+	$(PROD_RUN) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)

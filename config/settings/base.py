@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tremplin.lib.middleware.NullBytePathMiddleware",
+    "tremplin.lib.ops.DatabaseUnavailableMiddleware",  # the database away: the French 503 page, not a 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +107,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'tremplin.sqlite3'}"),
         conn_max_age=0,
+        # With the pool, a connection is tried before it is lent (psycopg's `check`): one cut while idle (database
+        # restarted, backend terminated) is replaced instead of failing a request (docs/deployment.md).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -118,6 +122,9 @@ elif env_bool("DATABASE_POOL", True):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 10}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Public security contact of /.well-known/security.txt (RFC 9116): an e-mail address or an https:// URL.
+SECURITY_CONTACT = env("SECURITY_CONTACT", "mailto:securite@tremplin.example.org")
 
 # Background tasks (rollups of statistics): django-tasks with its database backend, run by
 # `manage.py db_worker` (ADR 12).
