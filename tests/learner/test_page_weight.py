@@ -37,8 +37,17 @@ def first_visit_weight(client, url):
     return html, html_wire, assets, assets_wire
 
 
+def service_worker_wire_size(client) -> int:
+    """The service worker registers after the page has loaded, but it is fetched during the first visit: it counts.
+    (offline-kit.js is fetched only when the learner asks for « Disponible sans internet »: it does not.)"""
+    worker = client.get(reverse("learner:service_worker"), HTTP_ACCEPT_ENCODING="gzip")
+    assert worker["Content-Encoding"] == "gzip"
+    return len(worker.content)
+
+
 def test_every_step_page_of_the_real_curriculum_fits_the_first_visit_budget(client, learner, capsys, real_content):
     client.force_login(learner)
+    worker_wire = service_worker_wire_size(client)
     heaviest = (0, "")
     checked = 0
     for module in Module.objects.filter(is_active=True):
@@ -47,13 +56,15 @@ def test_every_step_page_of_the_real_curriculum_fits_the_first_visit_budget(clie
             html, html_wire, assets, assets_wire = first_visit_weight(client, url)
             assert html_wire <= HTML_BUDGET, url
             assert len(html.encode()) <= HTML_BUDGET, f"{url}: {len(html.encode())} octets de HTML"
-            assert html_wire + assets_wire <= FIRST_VISIT_BUDGET, url
+            assert any(a.endswith("js/offline.js") for a in assets), url  # the offline script is measured
+            assert html_wire + assets_wire + worker_wire <= FIRST_VISIT_BUDGET, url
             assert not re.search(r"@font-face|fonts\.googleapis", html)
-            heaviest = max(heaviest, (html_wire + assets_wire, url))
+            heaviest = max(heaviest, (html_wire + assets_wire + worker_wire, url))
             checked += 1
     assert checked > 300  # every step page of the 41 modules, illustrations included in the weight
     with capsys.disabled():
-        print(f"\n[page weight] {checked} step pages; heaviest first visit {heaviest[0]} B on the wire: {heaviest[1]}")
+        print(f"\n[page weight] {checked} step pages; heaviest first visit {heaviest[0]} B on the wire "
+              f"(service worker {worker_wire} B included): {heaviest[1]}")
 
 
 def test_the_step_page_weight_is_reported(client, learner, capsys, real_content):
@@ -64,7 +75,25 @@ def test_the_step_page_weight_is_reported(client, learner, capsys, real_content)
         print(f"\n[page weight] {url}: HTML {len(html.encode())} B raw / {html_wire} B gzip; "
               f"CSS+JS+images {assets_wire} B gzip ({', '.join(assets)}); first visit {html_wire + assets_wire} B")
     assert "css/learner.css" in " ".join(assets)
-    assert html_wire + assets_wire <= FIRST_VISIT_BUDGET
+    assert "js/offline.js" in " ".join(assets)  # the offline script is in the first visit's weight
+    worker_wire = service_worker_wire_size(client)
+    kit = wire_size_of_static(settings.STATIC_URL + "js/offline-kit.js")
+    with capsys.disabled():
+        print(f"[page weight] offline: js/offline.js {wire_size_of_static(settings.STATIC_URL + 'js/offline.js')} B "
+              f"(in the figure above), sw.js {worker_wire} B after load; js/offline-kit.js {kit} B only when asked")
+    assert html_wire + assets_wire + worker_wire <= FIRST_VISIT_BUDGET
+
+
+TRACK_DOWNLOAD_BUDGET = 2 * 1024 * 1024  # the test curriculum's track; real tracks: docs/areas/offline.md
+
+
+def test_a_downloaded_track_size_is_reported_and_stays_in_its_budget(learner_client, capsys, content):
+    """What « Disponible sans internet » announces for a whole track: the ``bytes`` of its download manifest."""
+    manifest = learner_client.get("/api/tracks/premiers-pas/manifest").json()
+    with capsys.disabled():
+        print(f"\n[page weight] track premiers-pas (test curriculum) offline: {manifest['bytes']} B, "
+              f"{len(manifest['urls'])} files, {sum('/ecouter/' in u for u in manifest['urls'])} sounds")
+    assert 0 < manifest["bytes"] <= TRACK_DOWNLOAD_BUDGET
 
 
 def test_the_other_learner_pages_fit_the_budget_too(client, learner, capsys, real_content):

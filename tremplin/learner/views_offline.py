@@ -59,8 +59,10 @@ def _static_version(source: str) -> str:
 
 
 def _worker_source() -> str:
+    """sw.js without its comment lines and indentation (it is fetched on a learner's first visit: every byte counts)."""
     with open(finders.find("sw.js"), encoding="utf-8") as f:
-        return f.read()
+        lines = (line.strip() for line in f)
+        return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 @login_not_required
