@@ -248,3 +248,18 @@ def test_an_answer_synced_counts_in_the_modules_state(content, learner_client, l
     response = sync(learner_client, learner, [q.next(1), q.next(2), q.answer(7, choices=["0"])])
     assert response.json()["modules"] == [{"slug": MODULE, "completed": False, "steps_done": 3, "steps": 10}]
     assert json.loads(response.content)["results"][2]["status"] == "stored"
+
+
+def test_a_queue_waiting_through_sign_out_and_in_is_sent_for_its_owner_only(content, client):
+    owner, neighbour = LearnerFactory(), LearnerFactory()
+    client.force_login(owner)
+    queue = Queue()
+    queue.next(1), queue.next(2)
+    client.logout()  # the session expired while the phone was offline
+    assert sync(client, owner, queue.events).status_code == 401
+    client.force_login(neighbour)  # someone else signs in on the same phone
+    assert sync(client, neighbour, queue.events, learner=learner_key(owner)).status_code == 409
+    assert not LearningEvent.objects.exists()
+    client.force_login(owner)
+    assert statuses(sync(client, owner, queue.events)) == ["stored", "stored"]
+    assert set(LearningEvent.objects.values_list("learner", flat=True)) == {owner.pk}
