@@ -99,6 +99,8 @@ LISTS = {
                        lambda w, side: {side.learner.pk, w.shared.pk}),
     "progress_grid": (lambda s, w, side: [r.learner for r in coaching.progress_grid(scope=s).rows],
                       lambda w, side: {side.learner.pk, w.shared.pk}),
+    "progress_grid_rows": (lambda s, w, side: [r.learner for r in coaching.progress_grid_rows(scope=s).rows],
+                           lambda w, side: {side.learner.pk, w.shared.pk}),
     "learner_file": (lambda s, w, side: [n.pk for n in coaching.learner_file(scope=s, learner=w.shared).notes],
                      lambda w, side: {side.shared_note.pk}),
     "organisations_following": (

@@ -1,6 +1,9 @@
 from django.db.models import Count, Q, QuerySet
 
+from .cache import Catalog, ModuleEntry, TrackEntry, catalog
 from .models import Module, Step, Track
+
+__all__ = ["Catalog", "ModuleEntry", "TrackEntry", "catalog"]
 
 
 def tracks_for_learners() -> QuerySet[Track]:
@@ -8,12 +11,18 @@ def tracks_for_learners() -> QuerySet[Track]:
 
 
 def module_ids_by_track() -> dict[int, list[int]]:
-    """{track id: ids of its active modules} for every active track, in one query (the learner home)."""
-    out: dict[int, list[int]] = {}
-    for track_id, module_id in (Module.objects.filter(is_active=True, track__is_active=True)
-                                .order_by("track_id", "position").values_list("track_id", "id")):
-        out.setdefault(track_id, []).append(module_id)
-    return out
+    """{track id: ids of its active modules} for every active track (from the release's catalogue in memory)."""
+    return {track_id: [m.pk for m in modules] for track_id, modules in catalog().modules_by_track.items()}
+
+
+def track_for_learners(*, slug: str) -> TrackEntry | None:
+    """An active track, from the release's catalogue in memory."""
+    return catalog().track_by_slug.get(slug)
+
+
+def modules_of_track(*, track_id: int) -> tuple[ModuleEntry, ...]:
+    """The active modules of an active track by position, from the release's catalogue in memory."""
+    return catalog().modules_by_track.get(track_id, ())
 
 
 def modules_of(*, track: Track) -> QuerySet[Module]:

@@ -11,7 +11,7 @@ from tremplin.lib.spreadsheet import csv_text
 
 from .enums import TypeLieu
 from .models import Accompaniment
-from .selectors import Grid
+from .selectors import Grid, GridRows
 
 # Column names are the Coop's API attribute names (/api/v1/activites); beneficiary columns are
 # prefixed with « beneficiaire_ ». Multi-valued cells are joined with « | » (as in the places standard).
@@ -50,7 +50,7 @@ def accompaniments_csv(records: Iterable[Accompaniment]) -> str:
     return csv_text(chain([ACCOMPANIMENT_COLUMNS], map(accompaniment_row, records)), delimiter=",")
 
 
-def grid_csv(grid: Grid) -> str:
+def grid_csv(grid: Grid | GridRows) -> str:
     """One line per learner; one column per assigned module (its slug) holding the status code."""
     header = ["apprenant_id", "prenom", "nom", "groupes", "derniere_activite", *[m.slug for m in grid.columns]]
     return csv_text(chain([header], map(_grid_row, grid.rows)), delimiter=",")

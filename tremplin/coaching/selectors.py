@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -81,14 +82,17 @@ class _Expanded:
     """Assignments unfolded into (learner, module) pairs."""
 
     modules: dict[int, Module] = field(default_factory=dict)
-    # learner id -> module id -> earliest due date (None when none)
-    due: dict[uuid.UUID, dict[int, date | None]] = field(default_factory=lambda: defaultdict(dict))
+    # learner id -> module id -> earliest due date (None when none); learners with the same assignments share one
+    # dict (read it, never change it)
+    due: dict[uuid.UUID, dict[int, date | None]] = field(default_factory=dict)
     # assignment id -> (learner ids, module ids)
     per_assignment: dict[uuid.UUID, tuple[set, list[int]]] = field(default_factory=dict)
 
 
-def _expand(assignments: list[Assignment]) -> _Expanded:
-    """Three queries at most, whatever the number of assignments (track modules, group members)."""
+def _expand(assignments: list[Assignment], *, learner_ids: set | None = None) -> _Expanded:
+    """Three queries at most, whatever the number of assignments (track modules, group members).
+
+    ``learner_ids``: the due dates of these learners only (a page of the grid); every learner's when None."""
     out = _Expanded()
     track_ids = {a.track_id for a in assignments if a.track_id}
     track_modules: dict[int, list[Module]] = defaultdict(list)
@@ -107,35 +111,68 @@ def _expand(assignments: list[Assignment]) -> _Expanded:
             mods = track_modules[a.track_id]
         else:
             mods = [a.module] if a.module is not None and a.module.is_active else []
-        who: set = set(members[a.group_id]) if a.group_id else {a.learner_id}
+        who: set = members[a.group_id] if a.group_id else {a.learner_id}
         out.per_assignment[a.pk] = (who, [m.pk for m in mods])
         for m in mods:
             out.modules[m.pk] = m
-            for uid in who:
-                if m.pk not in out.due[uid]:
-                    out.due[uid][m.pk] = a.due_date
-                    continue
-                current = out.due[uid][m.pk]
-                if a.due_date and (current is None or a.due_date < current):
-                    out.due[uid][m.pk] = a.due_date
+    _fill_due(out, assignments, learner_ids)
     return out
+
+
+def _fill_due(out: _Expanded, assignments: list[Assignment], learner_ids: set | None) -> None:
+    """``out.due`` for these learners (everyone's when None). Learners given the same assignments (a group's
+    members) share one dict of due dates, computed once: no work per learner × module."""
+    applies: dict[uuid.UUID, list[int]] = defaultdict(list)  # learner -> indexes of the assignments given to them
+    for i, a in enumerate(assignments):
+        who, mods = out.per_assignment[a.pk]
+        if mods:
+            for uid in (who if learner_ids is None else who & learner_ids):
+                applies[uid].append(i)
+    merged: dict[tuple[int, ...], dict[int, date | None]] = {}
+    for uid, indexes in applies.items():
+        key = tuple(indexes)
+        if key not in merged:
+            due: dict[int, date | None] = {}
+            for i in indexes:
+                a_due = assignments[i].due_date
+                for mid in out.per_assignment[assignments[i].pk][1]:
+                    current = due.get(mid, a_due)
+                    if mid not in due or (a_due and (current is None or a_due < current)):
+                        due[mid] = a_due
+            merged[key] = due
+        out.due[uid] = merged[key]
 
 
 # --- following ----------------------------------------------------------------------------------
 
 def follow_status(progress: ModuleProgress | None, *, now: datetime | None = None) -> str:
     """Our rule for "needs help": in progress and either idle for 14 days or 2+ wrong first answers."""
-    if progress is None or progress.status == ProgressStatus.NOT_STARTED:
+    if progress is None:
         return FollowStatus.NOT_STARTED
-    if progress.status == ProgressStatus.COMPLETED:
+    return _follow_status(progress.status, progress.last_activity_at, lambda: progress.answers, now=now)
+
+
+def _idle_since(now: datetime) -> datetime:
+    return now - timedelta(days=STUCK_AFTER_DAYS)
+
+
+def _follow_status(status: str, last_activity_at: datetime | None, answers, *, now: datetime | None) -> str:
+    """``follow_status`` on a progress row's values; ``answers`` (a callable) is read only when it decides."""
+    if status == ProgressStatus.NOT_STARTED:
+        return FollowStatus.NOT_STARTED
+    if status == ProgressStatus.COMPLETED:
         return FollowStatus.COMPLETED
     now = now or timezone.now()
-    idle = progress.last_activity_at is not None and progress.last_activity_at < now - timedelta(
-        days=STUCK_AFTER_DAYS)
-    wrong = sum(1 for a in (progress.answers or {}).values() if a.get("first") is False)
-    if idle or wrong >= STUCK_WRONG_FIRST_ANSWERS:
+    if last_activity_at is not None and last_activity_at < _idle_since(now):
+        return FollowStatus.NEEDS_HELP
+    wrong = sum(1 for a in (answers() or {}).values() if a.get("first") is False)
+    if wrong >= STUCK_WRONG_FIRST_ANSWERS:
         return FollowStatus.NEEDS_HELP
     return FollowStatus.IN_PROGRESS
+
+
+STATUS_CSS: dict[str, str] = {FollowStatus.COMPLETED: "status-done", FollowStatus.NEEDS_HELP: "status-help",
+              FollowStatus.IN_PROGRESS: "status-doing"}
 
 
 @dataclass
@@ -144,10 +181,8 @@ class Cell:
     status: str = ""
     due_date: date | None = None
     late: bool = False
-
-    @property
-    def label(self) -> str:
-        return str(FollowStatus(self.status).label) if self.status else ""
+    label: str = ""  # the status in words (translated once per grid, not once per cell)
+    css: str = ""
 
 
 @dataclass
@@ -172,10 +207,51 @@ class Grid:
     page: Any = None  # the screen's page (django.core.paginator.Page); None for the export
 
 
+@dataclass
+class GridRows:
+    """The whole grid for the export: its rows read while they are written."""
+
+    columns: list[Module]
+    rows: Iterable[Row]
+
+
 GRID_SORTS = ("name", "activity", "help")
 
 
 GRID_PAGE = 50
+
+
+GRID_BATCH = 500  # learners whose cells are read together (the export and the filtered screen go batch by batch)
+
+
+@dataclass
+class _GridPlan:
+    learners: QuerySet[User]
+    assignments: list[Assignment]
+    expanded: _Expanded
+    columns: list[Module]
+
+
+def _grid_plan(scope: Scope, group: Group | None, sort: str) -> _GridPlan:
+    """The learners to list (not read yet: names and last activity only) and the columns: the modules given to them
+    (with a group: given to the group or to one of its members)."""
+    learners_qs = learners_of(scope=scope).only("id", "first_name", "last_name", "username").annotate(
+        last_activity=Max("module_progress__last_activity_at"))
+    if group is not None:
+        learners_qs = learners_qs.filter(coaching_groups=group)
+    if sort == "activity":
+        learners_qs = learners_qs.order_by(F("last_activity").desc(nulls_last=True), "first_name", "last_name",
+                                           "username")
+    assignments = list(assignments_of(scope=scope))
+    expanded = _expand(assignments, learner_ids=set())  # the due dates: only for the learners shown
+    given = [(who, mods) for who, mods in expanded.per_assignment.values() if who and mods]
+    if group is not None:
+        members = set(Group.members.through.objects.filter(group=group).values_list("user_id", flat=True))
+        given = [(who, mods) for who, mods in given if not who.isdisjoint(members)]
+    column_ids = {mid for _who, mods in given for mid in mods}
+    columns = sorted((expanded.modules[mid] for mid in column_ids),
+                     key=lambda m: (m.track.order, m.track.slug, m.position))
+    return _GridPlan(learners=learners_qs, assignments=assignments, expanded=expanded, columns=columns)
 
 
 def progress_grid(*, scope: Scope, group: Group | None = None, status: str = "",
@@ -184,69 +260,94 @@ def progress_grid(*, scope: Scope, group: Group | None = None, status: str = "",
 
     ``page`` (the screen): 50 learners a page. Sorted by name or last activity without a status filter, only
     the page's learners are read (the database sorts and pages); a status filter or « besoin d'aide d'abord »
-    needs every learner's cells, computed from the columns the grid shows, then paged. ``page=None`` (the CSV
-    export): every row."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    learners_qs = learners_of(scope=scope).annotate(
-        last_activity=Max("module_progress__last_activity_at"))
-    if group is not None:
-        learners_qs = learners_qs.filter(coaching_groups=group)
-    if sort == "activity":
-        learners_qs = learners_qs.order_by(F("last_activity").desc(nulls_last=True), "first_name", "last_name",
-                                           "username")
-    expanded = _expand(list(assignments_of(scope=scope)))
-    if group is not None:  # the modules given to the group or to one of its members
-        members = set(Group.members.through.objects.filter(group=group).values_list("user_id", flat=True))
-        column_ids = {mid for uid, mods in expanded.due.items() if uid in members for mid in mods}
-    else:
-        column_ids = {mid for mods in expanded.due.values() for mid in mods}
-    columns = sorted((expanded.modules[mid] for mid in column_ids),
-                     key=lambda m: (m.track.order, m.track.slug, m.position))
+    needs every learner's cells, computed from the columns the grid shows, then paged. ``page=None``: every row
+    (the CSV export goes through ``progress_grid_rows`` instead, batch by batch)."""
+    plan = _grid_plan(scope, group, sort)
     db_paged = page is not None and status not in FollowStatus.values and sort != "help"
     shown: Any = None
-    learners: list[Any]
     if db_paged:
-        shown = Paginator(learners_qs, GRID_PAGE).get_page(page)
-        learners = list(shown)
+        shown = Paginator(plan.learners, GRID_PAGE).get_page(page)
+        rows = list(_grid_rows(scope, list(shown), plan, now=now))
     else:
-        learners = list(learners_qs)
-    rows = _grid_rows(scope, learners, columns, expanded, now=now, today=today)
-    if status in FollowStatus.values:
-        rows = [r for r in rows if r.count(status)]
-    if sort == "help":
-        rows.sort(key=lambda r: -r.needs_help)  # stable: by name within the same count
+        rows = _filtered_sorted(_grid_rows(scope, list(plan.learners), plan, now=now), status, sort)
     if page is not None and not db_paged:
         shown = Paginator(rows, GRID_PAGE).get_page(page)
         rows = list(shown)
-    return Grid(columns=columns, rows=rows, page=shown)
+    return Grid(columns=plan.columns, rows=list(rows), page=shown)
 
 
-def _grid_rows(scope: Scope, learners: list[Any], columns: list[Module], expanded: _Expanded, *, now: datetime,
-               today: date) -> list[Row]:
-    ids = [u.pk for u in learners]
-    group_names: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for uid, name in Group.members.through.objects.filter(tenant_q(scope, "group__organisation"), user_id__in=ids) \
-            .order_by("group__name").values_list("user_id", "group__name"):
-        group_names[uid].append(name)
-    column_ids = [m.pk for m in columns]
-    progress = {(p.learner_id, p.module_id): p for p in ModuleProgress.objects.filter(
-        learner_id__in=ids, module_id__in=column_ids).only(
-        "learner_id", "module_id", "status", "last_activity_at", "answers")} if column_ids and ids else {}
-    rows = []
-    for u in learners:
-        mine = expanded.due.get(u.pk, {})
-        cells = []
-        for m in columns:
-            if m.pk not in mine:
-                cells.append(Cell(assigned=False))
-                continue
-            st = follow_status(progress.get((u.pk, m.pk)), now=now)
-            due = mine[m.pk]
-            cells.append(Cell(assigned=True, status=st, due_date=due,
-                              late=bool(due and due < today and st != FollowStatus.COMPLETED)))
-        rows.append(Row(learner=u, groups=group_names[u.pk], cells=cells, last_activity=u.last_activity))
-    return rows
+def progress_grid_rows(*, scope: Scope, group: Group | None = None, status: str = "", sort: str = "name",
+                       now: datetime | None = None) -> GridRows:
+    """Every row of the grid for the export, as an iterator: cells read ``GRID_BATCH`` learners at a time (only
+    « besoin d'aide d'abord » must see every row before the first)."""
+    plan = _grid_plan(scope, group, sort)
+    rows: Iterable[Row] = _grid_rows(scope, list(plan.learners), plan, now=now)
+    if status in FollowStatus.values:
+        rows = (r for r in rows if r.count(status))
+    if sort == "help":
+        rows = _filtered_sorted(rows, "", sort)
+    return GridRows(columns=plan.columns, rows=rows)
+
+
+def _filtered_sorted(rows: Iterable[Row], status: str, sort: str) -> list[Row]:
+    out = [r for r in rows if r.count(status)] if status in FollowStatus.values else list(rows)
+    if sort == "help":
+        out.sort(key=lambda r: -r.needs_help)  # stable: by name within the same count
+    return out
+
+
+def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datetime | None) -> Iterator[Row]:
+    """The rows of these learners, ``GRID_BATCH`` at a time: three queries a batch (groups, cells, the answers of
+    the cells in progress and recent, the only ones whose status depends on them)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    labels = {value: str(label) for value, label in FollowStatus.choices}
+    unassigned = Cell(assigned=False)
+    made: dict[tuple[str, date | None], Cell] = {}
+    for start in range(0, len(learners), GRID_BATCH):
+        batch = learners[start:start + GRID_BATCH]
+        ids = [u.pk for u in batch]
+        _fill_due(plan.expanded, plan.assignments, set(ids))
+        group_names: dict[uuid.UUID, list[str]] = defaultdict(list)
+        for uid, name in Group.members.through.objects.filter(tenant_q(scope, "group__organisation"),
+                                                              user_id__in=ids) \
+                .order_by("group__name").values_list("user_id", "group__name"):
+            group_names[uid].append(name)
+        statuses = _cell_statuses(ids, [m.pk for m in plan.columns], now=now)
+        for u in batch:
+            mine = plan.expanded.due.get(u.pk, {})
+            theirs = statuses.get(u.pk, {})
+            cells = []
+            for m in plan.columns:
+                if m.pk not in mine:
+                    cells.append(unassigned)
+                    continue
+                st = theirs.get(m.pk, FollowStatus.NOT_STARTED)
+                due = mine[m.pk]
+                cell = made.get((st, due))
+                if cell is None:  # cells are values: one object per (status, due date) in the whole grid
+                    cell = made[(st, due)] = Cell(
+                        assigned=True, status=st, due_date=due, label=labels[st], css=STATUS_CSS.get(st, ""),
+                        late=bool(due and due < today and st != FollowStatus.COMPLETED))
+                cells.append(cell)
+            yield Row(learner=u, groups=group_names[u.pk], cells=cells, last_activity=u.last_activity)
+        plan.expanded.due.clear()
+
+
+def _cell_statuses(learner_ids: list, module_ids: list[int], *, now: datetime) -> dict[Any, dict[int, str]]:
+    """{learner id: {module id: follow status}} from the progress rows' status and date; the answers (JSON) are
+    read only for the rows in progress and active lately, where they decide between « en cours » and « besoin
+    d'aide »."""
+    if not learner_ids or not module_ids:
+        return {}
+    rows = ModuleProgress.objects.filter(learner_id__in=learner_ids, module_id__in=module_ids)
+    recent = Q(status=ProgressStatus.IN_PROGRESS) & (Q(last_activity_at__gte=_idle_since(now))
+                                                     | Q(last_activity_at__isnull=True))
+    answers = {(lid, mid): a for lid, mid, a in rows.filter(recent).values_list("learner_id", "module_id", "answers")}
+    out: dict[Any, dict[int, str]] = defaultdict(dict)
+    for lid, mid, st, last in rows.values_list("learner_id", "module_id", "status", "last_activity_at"):
+        out[lid][mid] = _follow_status(st, last, lambda key=(lid, mid): answers.get(key), now=now)
+    return out
 
 
 @dataclass

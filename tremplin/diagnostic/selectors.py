@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from tremplin.accounts.models import User
-from tremplin.catalog.models import Module
+from tremplin.catalog.cache import ModuleEntry, catalog
 from tremplin.organisations.access import Scope, parse_id
 from tremplin.organisations.selectors import learners_of
 from tremplin.progress.selectors import completed_module_ids
@@ -99,25 +99,28 @@ def needs_human_help(results: list[CompetenceResult]) -> bool:
     return by.get("utiliser-un-appareil", 1) == 0 or sum(1 for r in results if r.rank == 0) >= 4
 
 
-def recommended_modules(*, learner: User, results: list[CompetenceResult]) -> list[Module]:
+def recommended_modules(*, learner: User, results: list[CompetenceResult],
+                        done: set[int] | None = None) -> list[ModuleEntry]:
     """Modules that train the weakest competences at a level that fits, not yet completed.
 
     Weakest competence first (framework order breaks ties: the device before the rest), then
-    round-robin: each weak competence in turn gets its most focused fitting module.
+    round-robin: each weak competence in turn gets its most focused fitting module. The modules come from the
+    content release's catalogue in memory; ``done`` (the ids of the modules the learner completed) when the
+    caller has already read them.
     """
     weak = sorted((r for r in results if r.level in MODULE_LEVELS_FOR), key=lambda r: r.rank)
     if not weak:
         return []
-    done = completed_module_ids(learner=learner)
-    modules = [m for m in Module.objects.filter(is_active=True, track__is_active=True)
-               .select_related("track").order_by("track__order", "position") if m.pk not in done]
+    if done is None:
+        done = completed_module_ids(learner=learner)
+    modules = [m for m in catalog().modules if m.pk not in done]
     queues = []
     for r in weak:
         fitting = [m for m in modules if r.competence in m.competences and m.level in MODULE_LEVELS_FOR[r.level]]
         # Focused modules first: the competence listed first, few other competences.
         fitting.sort(key=lambda m: (m.competences.index(r.competence), len(m.competences)))
         queues.append(fitting)
-    chosen: list[Module] = []
+    chosen: list[ModuleEntry] = []
     while len(chosen) < RECOMMENDED_MAX and any(queues):
         for queue in queues:
             while queue and queue[0] in chosen:
@@ -125,6 +128,26 @@ def recommended_modules(*, learner: User, results: list[CompetenceResult]) -> li
             if queue and len(chosen) < RECOMMENDED_MAX:
                 chosen.append(queue.pop(0))
     return chosen
+
+
+@dataclass(frozen=True)
+class HomeSessions:
+    open: DiagnosticSession | None
+    latest: DiagnosticSession | None  # the latest completed
+    previous: DiagnosticSession | None  # the completed one before it
+
+
+def home_sessions(*, learner: User) -> HomeSessions:
+    """The learner's open diagnostic, latest completed one and the one before, in one query (the home page)."""
+    rows = list(DiagnosticSession.objects.filter(
+        learner=learner, status__in=[SessionStatus.COMPLETED, SessionStatus.IN_PROGRESS]).only(
+        "id", "learner_id", "status", "results", "started_at", "completed_at"))  # newest started first
+    dated = sorted(((s.completed_at, s) for s in rows if s.status == SessionStatus.COMPLETED and s.completed_at),
+                   key=lambda pair: pair[0], reverse=True)
+    latest = dated[0][1] if dated else None
+    previous = next((s for at, s in dated[1:] if at < dated[0][0]), None)
+    return HomeSessions(open=next((s for s in rows if s.status == SessionStatus.IN_PROGRESS), None),
+                        latest=latest, previous=previous)
 
 
 def bank_versions() -> dict[str, DiagnosticItemVersion]:

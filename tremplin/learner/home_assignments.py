@@ -6,14 +6,17 @@ from tremplin.coaching.selectors import assignments_of_learner
 from tremplin.progress.selectors import completed_module_ids
 
 
-def assignments_for_home(user) -> dict:
-    """Unfinished assignments, soonest due first: a module links to the module, a track to the track."""
+def assignments_for_home(user, *, done: set[int] | None = None) -> dict:
+    """Unfinished assignments, soonest due first: a module links to the module, a track to the track.
+
+    ``done``: ids of the modules the learner completed, when the home page has already read them."""
     if not user.is_authenticated:
         return {}
     assignments = assignments_of_learner(learner=user)
     if not assignments:
         return {}
-    done = completed_module_ids(learner=user)
+    if done is None:
+        done = completed_module_ids(learner=user)
     today = timezone.localdate()
     items, seen = [], set()
     for a in assignments:

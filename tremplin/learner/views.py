@@ -11,13 +11,21 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tremplin.accounts.device import COOKIE, device_guest
-from tremplin.catalog.models import ModuleAsset, Track
-from tremplin.catalog.selectors import module_active, module_ids_by_track, modules_of, steps_of, tracks_for_learners
+from tremplin.catalog.models import ModuleAsset
+from tremplin.catalog.selectors import (
+    catalog,
+    module_active,
+    modules_of,
+    modules_of_track,
+    steps_of,
+    track_for_learners,
+)
 from tremplin.lib.pdf import pdf_response, render_pdf
 from tremplin.progress.enums import ProgressStatus
 from tremplin.progress.quiz import InvalidAnswer, display_order, event_id_parse, step_answer_read
-from tremplin.progress.selectors import has_history, module_to_resume, progress_by_module, progress_of
+from tremplin.progress.selectors import has_history, progress_of
 from tremplin.progress.services import EventConflict, step_advance, step_answer
+from tremplin.progress.states import progress_states
 
 from .decorators import learner_required
 from .guests import acting_learner
@@ -42,17 +50,27 @@ def _resume_index(progress, n_steps: int) -> int:
 @learner_required(open_to_all=True)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    progress = progress_by_module(learner=request.user)
+    """The curriculum from the release's catalogue in memory; of the learner's own rows, only the columns shown."""
+    cat = catalog()
+    states = progress_states(learner=request.user)
+    done = {pk for pk, (status, _last) in states.items() if status == ProgressStatus.COMPLETED}
     tracks = []
-    modules_by_track = module_ids_by_track()
-    for track in tracks_for_learners():
-        modules = modules_by_track.get(track.pk, [])
-        done = sum(1 for pk in modules if pk in progress and progress[pk].is_completed)
-        tracks.append({"track": track, "total": len(modules), "done": done})
-    resume = module_to_resume(learner=request.user)
+    for track in cat.tracks:
+        modules = cat.modules_by_track.get(track.pk, ())
+        tracks.append({"track": track, "total": len(modules), "done": sum(1 for m in modules if m.pk in done)})
     return render(request, "learner/home.html", {
-        "tracks": tracks, "resume": resume, **_open_access_offers(request),
-        **assignments_for_home(request.user), **diagnostic_for_home(request.user)})
+        "tracks": tracks, "resume": _to_resume(states, cat), **_open_access_offers(request),
+        **assignments_for_home(request.user, done=done), **diagnostic_for_home(request.user, done=done)})
+
+
+def _to_resume(states: dict, cat) -> dict | None:
+    """The module in progress with the latest activity (one without a date last)."""
+    started = [(last is not None, last, pk) for pk, (status, last) in states.items()
+               if status == ProgressStatus.IN_PROGRESS and pk in cat.active_by_pk]
+    if not started:
+        return None
+    latest = max(started, key=lambda s: (s[0], s[1] or 0))
+    return {"module": cat.active_by_pk[latest[2]]}
 
 
 def _open_access_offers(request: HttpRequest) -> dict:
@@ -70,9 +88,12 @@ def _open_access_offers(request: HttpRequest) -> dict:
 @learner_required(open_to_all=True)
 @require_GET
 def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    track = get_object_or_404(Track, slug=slug, is_active=True)
-    progress = progress_by_module(learner=request.user)
-    modules = [{"module": m, "progress": progress.get(m.pk)} for m in modules_of(track=track)]
+    track = track_for_learners(slug=slug)
+    if track is None:
+        raise Http404("parcours inconnu")
+    states = progress_states(learner=request.user)
+    modules = [{"module": m, "progress": {"status": states[m.pk][0]} if m.pk in states else None}
+               for m in modules_of_track(track_id=track.pk)]
     return render(request, "learner/track.html", {"track": track, "modules": modules})
 
 

@@ -23,14 +23,19 @@ from .views_coaching import apply_errors
 SORT_LABELS = {"name": "Prénom", "activity": "Dernière activité", "help": "Besoin d'aide d'abord"}
 
 
-def _grid_from(request: HttpRequest, scope, *, paged: bool = True):
+def _filters(request: HttpRequest, scope):
     group = selectors.group_of(scope=scope, group_id=request.GET.get("groupe"))
     status = request.GET.get("statut", "")
     status = status if status in FollowStatus.values else ""
     sort = request.GET.get("tri", "name")
     sort = sort if sort in selectors.GRID_SORTS else "name"
+    return group, status, sort
+
+
+def _grid_from(request: HttpRequest, scope):
+    group, status, sort = _filters(request, scope)
     grid = selectors.progress_grid(scope=scope, group=group, status=status, sort=sort,
-                                   page=request.GET.get("page", "1") if paged else None)
+                                   page=request.GET.get("page", "1"))
     return grid, group, status, sort
 
 
@@ -55,10 +60,21 @@ def _without_page(request: HttpRequest) -> str:
 @trainer_required
 @require_GET
 def followup_export(request: HttpRequest, scope) -> HttpResponse:
-    grid, group, status, sort = _grid_from(request, scope, paged=False)
+    group, status, sort = _filters(request, scope)
+    grid = selectors.progress_grid_rows(scope=scope, group=group, status=status, sort=sort)
+    written = 0
+
+    def counted(rows):
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    grid.rows = counted(grid.rows)  # read batch by batch while written (no list of every row)
+    body = grid_csv(grid)
     access_record(scope=scope, action="followup.export", target_type="organisation", target_id=scope.organisation.pk,
-                  detail={"rows": len(grid.rows), "group": str(group.pk) if group else "", "status": status})
-    response = HttpResponse(grid_csv(grid), content_type="text/csv; charset=utf-8")
+                  detail={"rows": written, "group": str(group.pk) if group else "", "status": status})
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="suivi-{timezone.localdate():%Y-%m-%d}.csv"'
     return response
 
