@@ -238,6 +238,12 @@ def test_a_malformed_body_is_answered_in_french_and_writes_nothing(content, lear
     assert not LearningEvent.objects.exists() and not ModuleProgress.objects.exists()
 
 
+def test_a_form_posted_to_the_sync_is_answered_in_french(content, learner_client):
+    response = learner_client.post(reverse("api:sync"), {"learner": "k", "events": "x\x00"})
+    assert response.status_code == 400 and response.json()["code"] == "malformed"
+    assert not LearningEvent.objects.exists()
+
+
 def test_the_step_pages_still_record_the_device_clock_as_absent(content, learner_client, learner):
     learner_client.post(step_url(1), {"action": "next", "event_id": str(uuid.uuid4())})
     assert LearningEvent.objects.get(learner=learner).client_timestamp is None

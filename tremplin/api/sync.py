@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import pydantic
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,7 +57,10 @@ def _batch_read(request: HttpRequest) -> SyncBatchIn:
         length = 0
     if length > MAX_BODY:
         raise _too_many()
-    body = request.body
+    try:
+        body = request.body
+    except RequestDataTooBig:  # a body sent without its length, past Django's own bound
+        raise _too_many() from None
     if len(body) > MAX_BODY:
         raise _too_many()
     # NUL can't be stored in PostgreSQL text: refused here, whether raw or escaped in a JSON string.
