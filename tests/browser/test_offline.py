@@ -4,6 +4,7 @@ the server when the network returns, exactly as if they had done it online."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -137,3 +138,12 @@ def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_retu
     grid = trainer.get(reverse("trainer:followup_grid")).content.decode()
     body = grid[grid.index("<tbody>"):grid.index("</tbody>")]
     assert re.findall(r'<span class="(status-[a-z]+)">', body) == ["status-done", "status-done"]
+
+    # A new content release reaches the phone once the module is done and sent: downloaded again, the old copy gone.
+    old = module.content_version
+    Module.objects.filter(pk=module.pk).update(content_version="nouvelle-version")
+    cache.clear()
+    go(page, f"{live_server.url}/apprendre/module/{MODULE}/")
+    expect(note).to_have_text("Une nouvelle version du module est sur le téléphone.", timeout=30_000)
+    kept = page.evaluate("caches.keys()")
+    assert f"tremplin-module:{MODULE}:nouvelle-version" in kept and f"tremplin-module:{MODULE}:{old}" not in kept
