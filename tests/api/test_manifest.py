@@ -71,6 +71,8 @@ def test_a_module_manifest_lists_every_page_and_what_they_load_with_their_size(c
     # Each page carries a fresh form token and event ids, and up to 100 random bytes of gzip padding (BREACH).
     pages = [u for u in data["urls"] if u.startswith("/apprendre/module/")]
     assert abs(data["bytes"] - measured) <= len(pages) * 60, (data["bytes"], measured)
+    sounds = [u for u in data["urls"] if u.endswith(".ogg")]
+    assert len(sounds) == n and data["audio_bytes"] == sum(1000 + k for k in range(1, n + 1))
 
 
 def test_the_manifest_gives_the_feedback_the_step_page_shows(content, learner_client):
@@ -105,8 +107,8 @@ def test_a_track_manifest_is_the_union_of_its_modules_and_its_size_is_reported(c
     assert track["answers"][f"{MODULE}/q-appuyer"] == module["answers"]["q-appuyer"]
     assert track["bytes"] > module["bytes"]
     with capsys.disabled():
-        print(f"\n[offline] track premiers-pas: {len(track['urls'])} URLs, {track['bytes']} B to download "
-              f"(module {MODULE}: {module['bytes']} B)")
+        print(f"\n[offline] track premiers-pas: {len(track['urls'])} URLs, {track['bytes']} B to download, "
+              f"{track['audio_bytes']} B of it sounds (module {MODULE}: {module['bytes']} B)")
 
 
 def test_manifests_open_to_visitors_refuse_staff_and_say_unknown_modules_in_french(content, client, staff):

@@ -66,6 +66,10 @@ def _page_get(request: HttpRequest, url: str) -> bytes:
     return response.content if response.status_code == 200 else b""
 
 
+def _audio(sizes: dict[str, int]) -> int:
+    return sum(size for url, size in sizes.items() if url.endswith(".ogg"))
+
+
 def _static_size(url: str) -> int:
     name = url.removeprefix(settings.STATIC_URL).split("?")[0]
     path = None
@@ -145,7 +149,8 @@ def module_manifest(request: HttpRequest, slug: str):
         raise Http404
     pack = _module_pack(request, module)
     return {"slug": module.slug, "title": module.title, "content_version": module.content_version,
-            "urls": list(pack["urls"]), "bytes": sum(pack["urls"].values()), "answers": pack["answers"],
+            "urls": list(pack["urls"]), "bytes": sum(pack["urls"].values()), "audio_bytes": _audio(pack["urls"]),
+            "answers": pack["answers"],
             "modules": {module.slug: module.content_version}}
 
 
@@ -171,5 +176,5 @@ def track_manifest(request: HttpRequest, slug: str):
     versions = "|".join(f"{m.slug}:{m.content_version}" for m in modules)
     return {"slug": track.slug, "title": track.title,
             "content_version": hashlib.sha256(versions.encode()).hexdigest()[:16],
-            "urls": list(sizes), "bytes": sum(sizes.values()), "answers": answers,
+            "urls": list(sizes), "bytes": sum(sizes.values()), "audio_bytes": _audio(sizes), "answers": answers,
             "modules": {m.slug: m.content_version for m in modules}}

@@ -75,5 +75,6 @@ class ManifestOut(BaseModel):
     content_version: str
     urls: list[str]
     bytes: int
+    audio_bytes: int = Field(description="The part of ``bytes`` that is « Écouter » sounds (.ogg): most of it.")
     answers: dict[str, AnswerKeyOut]
     modules: dict[str, str] = Field(description="The content version of each module (a track's, in order).")
