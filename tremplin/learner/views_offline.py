@@ -102,6 +102,7 @@ def offline_texts(request: HttpRequest) -> JsonResponse:
         "rank_once": _("Chaque numéro ne peut servir qu'une fois. Donnez un numéro différent à chaque ligne."),
         "done": _("Module terminé ! Vos réponses seront envoyées quand internet reviendra."),
         "not_here": _("Pas d'internet, et ce module n'est pas sur le téléphone. Réessayez quand internet revient."),
+        "not_kept": _("Vous n'êtes pas connecté : ces réponses ne seront pas gardées."),
         "waiting_one": ngettext("En attente d'envoi : %(n)s réponse", "En attente d'envoi : %(n)s réponses", 1),
         "waiting_many": ngettext("En attente d'envoi : %(n)s réponse", "En attente d'envoi : %(n)s réponses", 2),
         "sent": _("Envoyé à %(time)s"),

@@ -90,18 +90,22 @@ const meta = (key) => store("meta", "readonly", (s) => s.get(key));
 const metaSet = (key, value) => store("meta", "readwrite", (s) => s.put(value, key));
 
 async function status(learner) {
+  if (!learner) return { learner, waiting: 0, modules: {} };
   const mine = (await queued()).filter((item) => item.learner === learner);
   const modules = {};
   for (const item of mine) modules[item.module] = (modules[item.module] || 0) + 1;
-  return { waiting: mine.length, modules, sent: await meta("sent:" + learner) };
+  return { learner, waiting: mine.length, modules, sent: await meta("sent:" + learner) };
 }
 
-// The person signed in on the page. Another person on this phone: the pages kept for the one before go.
+// The person signed in on this phone: the key of the last learner page that came from the network (a page kept
+// on the phone may be another person's). Another person: the pages kept for the one before go.
 async function who(data) {
-  if (!data.learner) return;
-  const before = await meta("who");
-  if (before && before.learner !== data.learner) await caches.delete(PAGES);
-  await metaSet("who", { learner: data.learner, csrf: data.csrf });
+  const before = (await meta("who")) || { learner: "" };
+  if (!data.live) return before;
+  if (before.learner !== data.learner) await caches.delete(PAGES);
+  const now = { learner: data.learner || "", csrf: data.csrf };
+  await metaSet("who", now);
+  return now;
 }
 
 let sending = Promise.resolve();
@@ -140,12 +144,19 @@ self.addEventListener("message", (event) => {
   const reply = (value) => event.ports[0] && event.ports[0].postMessage(value);
   let work;
   if (data.type === "queue") {
-    work = store("queue", "readwrite", (s) => s.put(data.item)).then(async () => {
+    // Tagged with the learner signed in on this phone; nobody signed in: nothing can be sent, nothing is kept.
+    work = who({}).then(async ({ learner }) => {
+      if (!learner) return false;
+      await store("queue", "readwrite", (s) => s.put({ ...data.item, learner }));
       if (data.doing !== undefined) await metaSet("doing:" + data.item.module, data.doing);
       if (self.registration.sync) await self.registration.sync.register("tremplin-sync").catch(() => {});
+      return true;
     });
   } else if (data.type === "status") {
-    work = who(data).then(() => (data.sync ? sync() : null)).then(() => status(data.learner));
+    work = who(data).then(async (now) => {
+      if (data.sync && now.learner) await sync();
+      return status(now.learner);
+    });
   } else if (data.type === "doing") {
     work = data.set === undefined ? meta("doing:" + data.module) : metaSet("doing:" + data.module, data.set);
   } else return;

@@ -138,7 +138,7 @@ async function refreshRelease(here, section, context, t, note) {
   let current;
   try { current = await json(manifestUrl("module", slug)); } catch { return; }
   if (current.content_version === here.manifest.content_version) return;
-  const state = (await context.ask({ type: "status", learner: context.learner })) || { modules: {} };
+  const state = (await context.ask({ type: "status" })) || { modules: {} };
   const doing = await context.ask({ type: "doing", module: slug });
   if (state.modules[slug] || doing || section.dataset.progress === "in_progress") return;
   try {
@@ -198,14 +198,14 @@ export async function submit(form, context) {
   const here = await kept("module", module);
   if (!here) return message(form, t.not_here);
   const item = { id: crypto.randomUUID(), module, step, content_version: version, at: new Date().toISOString(),
-    learner: context.learner, n: performance.timeOrigin + performance.now() };
+    n: performance.timeOrigin + performance.now() };
   const actions = document.querySelector(".actions");
   if (new FormData(form).get("action") === "answer") {
     const key = here.manifest.answers[step];
     const answer = read(form, key, t);
     if (answer.error) return message(form, answer.error);
-    await context.ask({ type: "queue", item: { ...item, kind: "answer", choices: answer.choices, ranks: answer.ranks },
-      doing: true });
+    const queued = await context.ask({ type: "queue", doing: true,
+      item: { ...item, kind: "answer", choices: answer.choices, ranks: answer.ranks } });
     const title = Object.assign(document.createElement("p"), { className: "step-body" });
     title.append(Object.assign(document.createElement("strong"), { textContent: form.querySelector("legend").textContent }));
     const notice = Object.assign(document.createElement("div"), { className: `notice notice-${answer.right ? "ok" : "bad"}` });
@@ -219,15 +219,16 @@ export async function submit(form, context) {
       actions.append(Object.assign(document.createElement("a"), { className: "btn btn-secondary", href: location.pathname, textContent: t.retry }));
     }
     actions.append(nextForm(form, t, last));
+    if (!queued) message(actions, t.not_kept);
   } else {
-    await context.ask({ type: "queue", item: { ...item, kind: "advance" }, doing: !last });
+    const queued = await context.ask({ type: "queue", item: { ...item, kind: "advance" }, doing: !last });
     if (!last) {
       location.assign(location.pathname.replace(/\d+\/$/, `${number + 1}/`));
       return;
     }
     const done = Object.assign(document.createElement("div"), { className: "notice notice-ok" });
     done.setAttribute("role", "alert");
-    done.append(Object.assign(document.createElement("p"), { textContent: t.done }));
+    done.append(Object.assign(document.createElement("p"), { textContent: queued ? t.done : t.not_kept }));
     const back = head.querySelector("a").cloneNode(true);
     back.className = "btn";
     actions.replaceChildren(done, back);

@@ -6,6 +6,8 @@ const sw = navigator.serviceWorker;
 const me = document.querySelector("script[data-kit]");
 const learner = (document.querySelector('meta[name="tremplin-learner"]') || {}).content || "";
 const step = document.getElementById("step-count");
+// Loaded without network, this page is a copy kept on the phone: its learner key may be another person's.
+const live = navigator.onLine;
 let kitting;
 const kit = () => (kitting ||= import(me.dataset.kit));
 
@@ -30,8 +32,8 @@ export function refresh(send) {
 }
 
 async function update(send) {
-  const state = await ask({ type: "status", learner, csrf: csrf(), sync: !!send && navigator.onLine });
-  if (!state || !learner) return;
+  const state = await ask({ type: "status", learner, csrf: csrf(), live, sync: !!send && navigator.onLine });
+  if (!state || !state.learner) return;
   const sent = state.sent && Date.now() - Date.parse(state.sent) < 12 * 3600e3 ? new Date(state.sent) : null;
   let line = document.getElementById("offline-status");
   if (!state.waiting && !sent && !line) return;
@@ -54,7 +56,7 @@ if (sw && window.caches && me) {
   });
   addEventListener("online", () => refresh(true));
   sw.addEventListener("message", (event) => { if (event.data && event.data.type === "synced") refresh(false); });
-  const context = { ask, refresh, learner };
+  const context = { ask, refresh };
   // « Disponible sans internet » on a module or track page.
   for (const box of document.querySelectorAll("[data-offline]")) {
     box.hidden = false;
