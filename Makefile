@@ -98,8 +98,6 @@ prod: install system-check var ## production: migrate, static files, content if 
 	$(PROD_RUN) $(PY) manage.py load_content
 	$(PROD_RUN) $(PY) manage.py load_diagnostic
 	$(PROD_RUN) $(PY) manage.py load_simulators
-	@# Queue the statistics rollup, and put back any task a worker died running (tremplin.stats.tasks).
-	$(PROD_RUN) $(PY) manage.py rollup_stats --enqueue
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/honcho start --no-colour
 
 backup: install var ## back up the database into var/backups/ (pg_dump, or SQLite's backup API)

@@ -42,10 +42,12 @@ MIDDLEWARE = ["tremplin.lib.request_log.RequestLogMiddleware", *MIDDLEWARE]
 LOGGING = {
     **LOGGING,
     "formatters": {"json": {"()": "tremplin.lib.request_log.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # Django's own lines about a request (« Service Unavailable: /carte/<token>/ ») give the route, not the path.
+    "filters": {"route_not_path": {"()": "tremplin.lib.request_log.RouteNotPath"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["route_not_path"]}},
     "loggers": {
         "tremplin.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        # Django's own 404 warnings quote the raw path (card tokens, invitation keys): the line above says it.
+        # Its 404 warnings: the request line above already says it.
         "django.request": {"level": "ERROR"},
     },
 }

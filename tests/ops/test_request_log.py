@@ -43,3 +43,15 @@ def test_a_url_that_matches_no_route_is_logged_without_its_path(client, request_
     (line,) = request_log
     assert line["route"] is None and line["status"] == 404
     assert "dupont" not in json.dumps(line)
+
+
+@pytest.mark.django_db
+def test_django_error_lines_about_a_request_name_its_route_not_its_path(rf):
+    from tremplin.lib.request_log import RouteNotPath
+
+    request = rf.get("/carte/SECRET-card-token-0123456789abcdef/")
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "%s: %s",
+                               ("Service Unavailable", request.path), None)
+    record.request = request
+    RouteNotPath().filter(record)
+    assert record.getMessage() == "Service Unavailable: /carte/<str:token>/"

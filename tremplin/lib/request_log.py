@@ -12,6 +12,8 @@ import json
 import logging
 import time
 
+from django.urls import Resolver404, resolve
+
 logger = logging.getLogger("tremplin.request")
 
 
@@ -22,7 +24,7 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        match = getattr(request, "resolver_match", None)
+        match = _match(request)
         logger.info("request", extra={"fields": {
             "method": request.method if request.method in KNOWN_METHODS else "OTHER",
             "route": "/" + match.route if match is not None and match.route is not None else None,
@@ -34,6 +36,29 @@ class RequestLogMiddleware:
 
 
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def _match(request):
+    """The route of the request, also when a middleware failed before Django resolved it (the database away)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    return match
+
+
+class RouteNotPath(logging.Filter):
+    """Django's ``django.request`` lines (« Service Unavailable: /carte/<token>/ ») name the route instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and isinstance(record.args, tuple) and len(record.args) == 2:
+            match = _match(request)
+            route = "/" + match.route if match is not None and match.route is not None else "(no route)"
+            record.args = (record.args[0], route)
+        return True
 
 
 class JsonFormatter(logging.Formatter):
