@@ -192,7 +192,9 @@ REDIS_URL = env("REDIS_URL") or env("CACHE_URL") or ""
 
 
 def shared_cache(url: str) -> dict:
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    # Short timeouts: a Redis that hangs must fail a request fast, not hold every worker.
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
 
 
 if REDIS_URL.startswith(("redis://", "rediss://", "unix://")):

@@ -50,6 +50,12 @@ class Command(BaseCommand):
             raise CommandError(f"Conversion impossible, rien n'a changé : {error}") from error
         except DatabaseError as error:
             raise CommandError(f"PostgreSQL a refusé, rien n'a changé : {error}") from error
+        if converting and not connection.in_atomic_block:
+            # Statistics and the visibility map of the new partitions (index-only scans), after the commit: VACUUM
+            # cannot run in a transaction. Inside a caller's transaction (tests) it is left to autovacuum.
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM (ANALYZE) {partitioning.TABLE}")
+                cursor.execute(f"VACUUM (ANALYZE) {partitioning.KEYS}")
         seconds = time.monotonic() - began
         if converting:
             self.stdout.write(self.style.SUCCESS(
