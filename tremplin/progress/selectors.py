@@ -1,8 +1,6 @@
 
 from django.db.models.functions import Coalesce, Least
 
-from datetime import datetime
-
 from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
 
@@ -19,15 +17,6 @@ def progress_by_module(*, learner: User) -> dict[int, ModuleProgress]:
     if _nobody(learner):
         return {}
     return {p.module_id: p for p in ModuleProgress.objects.filter(learner=learner)}
-
-
-def progress_states(*, learner: User) -> dict[int, tuple[str, datetime | None]]:
-    """{module id: (status, last activity)} of the learner's modules: the two columns the learner's lists show
-    (no answers, no JSON)."""
-    if _nobody(learner):
-        return {}
-    return {module_id: (status, last) for module_id, status, last in ModuleProgress.objects.filter(
-        learner=learner).values_list("module_id", "status", "last_activity_at")}
 
 
 def progress_of(*, learner: User, module: Module) -> ModuleProgress | None:
