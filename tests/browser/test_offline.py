@@ -17,6 +17,7 @@ from tremplin.progress.models import LearningEvent, ModuleProgress
 from ..coaching.world import build_side
 from ..factories import PIN, EnrolmentFactory
 from .steps import click, go, sign_in_with_code
+from .test_read_aloud import RECORD_AUDIO
 
 MODULE = "ecran-tactile"  # 6 lessons, then single, single, multiple and order questions (tests/fixtures/content)
 
@@ -83,7 +84,11 @@ def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_retu
     probe = "fetch('/apprendre/hors-ligne/textes.json?probe').then((r) => r.status)"
     assert page.evaluate(probe) == 503
     page.console_errors[:] = [e for e in page.console_errors if not e.endswith("?probe")]  # that 503 was wanted
+    page.add_init_script(RECORD_AUDIO)
     click(page, "Commencer", role="link")
+    page.get_by_role("button", name="Écouter").click()  # the server's sound, played from the phone
+    page.wait_for_function("() => window.audios.length === 1 && window.audios[0].currentTime > 0")
+    page.get_by_role("button", name="Arrêter la lecture").click()
     for _ in range(6):
         expect(page.locator("progress")).to_be_visible()
         next_offline(page)
