@@ -1,4 +1,4 @@
-"""The adaptive diagnostic's engine: pure Python, no Django (see docs/adr/0005-adaptive-diagnostic.md).
+"""The adaptive diagnostic's engine: pure functions over numpy arrays, no Django (see docs/adr/0005-adaptive-diagnostic.md).
 
 Model. Each competence ``c`` has a latent ability ``theta_c`` (logit scale). An item answers the
 two-parameter logistic model ``P(right) = 1 / (1 + exp(-a (theta - b)))``. Competences are
@@ -15,10 +15,12 @@ Levels are bands of theta cut at ``CUTS``; an item's author level sets its start
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import mul
+
+import numpy as np
 
 LEVELS: tuple[str, ...] = ("debutant", "initie", "autonome", "confirme")
 CUTS: tuple[float, ...] = (-1.5, 0.0, 1.5)
@@ -91,56 +93,89 @@ def _normalised(values: Sequence[float]) -> list[float]:
     return [v / total for v in values]
 
 
+_GRID_ARRAY = np.array(GRID)
+_GRID_SQ_ARRAY = np.array(_GRID_SQ)
+_BAND_EDGES = np.array(_BAND_START[:-1])
+
+
+def _normalised_array(values: np.ndarray) -> np.ndarray:
+    total = float(values.sum())
+    if total <= 0 or not math.isfinite(total):
+        return np.full(len(values), 1.0 / len(values))
+    return values / total
+
+
+def _p_correct_grid(a: float, b: float) -> np.ndarray:
+    """``p_correct`` at every grid point (the logistic written so that it never overflows)."""
+    x = a * (_GRID_ARRAY - b)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+@functools.lru_cache(maxsize=8)
+def _grids(cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The prior over the general level and the kernel p(theta | g) for a configuration (built once: they
+    depend on the configuration only). Kernel entries further than 4 SD from the diagonal are negligible and
+    set to zero in the trimmed copy."""
+    prior_g = np.array(_normalised([_normal(g, cfg.prior_mean, cfg.sd_general) for g in GRID]))
+    # kernel[i][j] = p(theta_j | g_i), each row normalised over the theta grid.
+    kernel = [_normalised([_normal(t, g, cfg.sd_specific) for t in GRID]) for g in GRID]
+    reach = 4 * cfg.sd_specific
+    trimmed = [[v if abs(g - t) <= reach else 0.0 for v, t in zip(row, GRID, strict=True)]
+               for row, g in zip(kernel, GRID, strict=True)]
+    for array in (prior_g, kernel_array := np.array(kernel), trimmed_array := np.array(trimmed)):
+        array.setflags(write=False)
+    return prior_g, kernel_array, trimmed_array
+
+
 @dataclass
 class Posterior:
-    """Posterior over every competence given the answers so far; ``add`` folds in one more answer."""
+    """Posterior over every competence given the answers so far; ``add`` folds in one more answer.
+
+    Vectors over the grid are numpy arrays (the sums over the grid are small matrix products: a diagnostic
+    question page, and the 1,000 simulated learners of the tests, spend most of their time here).
+    """
 
     competences: tuple[str, ...]
     config: Config = field(default_factory=Config)
 
     def __post_init__(self) -> None:
-        cfg = self.config
-        self._prior_g = _normalised([_normal(g, cfg.prior_mean, cfg.sd_general) for g in GRID])
-        # kernel[i][j] = p(theta_j | g_i), each row normalised over the theta grid.
-        self._kernel = [_normalised([_normal(t, g, cfg.sd_specific) for t in GRID]) for g in GRID]
-        # Columns of the kernel, trimmed to where p(theta_j | g) is not negligible (4 SD).
-        reach = 4 * cfg.sd_specific
-        self._kernel_t = []
-        for j, t in enumerate(GRID):
-            rows = [i for i, g in enumerate(GRID) if abs(g - t) <= reach]
-            self._kernel_t.append((rows[0], rows[-1] + 1, [self._kernel[i][j] for i in rows]))
-        self._likelihood: dict[str, list[float]] = {}
-        self._message: dict[str, list[float]] = {}  # m_c(g) = sum_theta p(theta|g) L_c(theta)
+        self._prior_g, self._kernel, self._kernel_trimmed = _grids(self.config)
+        self._likelihood: dict[str, np.ndarray] = {}
+        self._message: dict[str, np.ndarray] = {}  # m_c(g) = sum_theta p(theta|g) L_c(theta)
         self.counts: dict[str, int] = dict.fromkeys(self.competences, 0)
 
     def add(self, item: Item, correct: bool) -> None:
         c = item.competence
-        like = self._likelihood.get(c) or [1.0] * len(GRID)
-        a, b = item.discrimination, item.difficulty
-        like = [v * (p if correct else 1.0 - p) for v, p in zip(like, (p_correct(t, a, b) for t in GRID), strict=True)]
-        top = max(like) or 1.0
-        like = [v / top for v in like]
+        p = _p_correct_grid(item.discrimination, item.difficulty)
+        like = self._likelihood.get(c)
+        like = (p if correct else 1.0 - p) * (1.0 if like is None else like)
+        top = float(like.max()) or 1.0
+        like = like / top
         self._likelihood[c] = like
-        message = [sum(map(mul, row, like)) for row in self._kernel]
-        top = max(message) or 1.0
-        self._message[c] = [m / top for m in message]
+        message = self._kernel @ like
+        top = float(message.max()) or 1.0
+        self._message[c] = message / top
         self.counts[c] = self.counts.get(c, 0) + 1
 
     def marginal(self, competence: str) -> list[float]:
-        weights = list(self._prior_g)
+        return self._marginal(competence).tolist()
+
+    def _marginal(self, competence: str) -> np.ndarray:
+        weights = self._prior_g
         for other, message in self._message.items():
             if other != competence:
-                weights = list(map(mul, weights, message))
-        theta_prior = [sum(map(mul, weights[lo:hi], col)) for lo, hi, col in self._kernel_t]
+                weights = weights * message
+        theta_prior = weights @ self._kernel_trimmed
         like = self._likelihood.get(competence)
         if like is not None:
-            theta_prior = list(map(mul, theta_prior, like))
-        return _normalised(theta_prior)
+            theta_prior = theta_prior * like
+        return _normalised_array(theta_prior)
 
-    def estimate(self, competence: str, post: Sequence[float] | None = None) -> Estimate:
-        post = self.marginal(competence) if post is None else post
-        mean = sum(map(mul, post, GRID))
-        var = max(0.0, sum(map(mul, post, _GRID_SQ)) - mean * mean)
+    def estimate(self, competence: str, post: Sequence[float] | np.ndarray | None = None) -> Estimate:
+        post = self._marginal(competence) if post is None else np.asarray(post, dtype=float)
+        mean = float(post @ _GRID_ARRAY)
+        var = max(0.0, float(post @ _GRID_SQ_ARRAY) - mean * mean)
         probs = _band_masses(post)
         level = LEVELS[max(range(len(LEVELS)), key=probs.__getitem__)]
         return Estimate(competence, round(mean, 4), round(math.sqrt(var), 4), level,
@@ -158,16 +193,8 @@ def posterior_from(competences: Sequence[str], answers: Iterable[tuple[Item, boo
     return post
 
 
-def _band_masses(post: Sequence[float]) -> list[float]:
-    return [sum(post[_BAND_START[k]:_BAND_START[k + 1]]) for k in range(len(LEVELS))]
-
-
-def _expected_accuracy(post: Sequence[float], item: Item) -> float:
-    """Probability of naming the right level after this item's answer (whatever it is)."""
-    right = [p * p_correct(t, item.discrimination, item.difficulty) for p, t in zip(post, GRID, strict=True)]
-    wrong = [p - r for p, r in zip(post, right, strict=True)]
-    # sum over answers of P(answer) * max_level P(level | answer) = sum over answers of max_level P(level, answer)
-    return max(_band_masses(right)) + max(_band_masses(wrong))
+def _band_masses(post: Sequence[float] | np.ndarray) -> list[float]:
+    return np.add.reduceat(np.asarray(post, dtype=float), _BAND_EDGES).tolist()
 
 
 def _best_item(candidates: Sequence[Item], theta: float) -> Item | None:
@@ -194,7 +221,7 @@ def next_item(posterior: Posterior, bank: Sequence[Item], asked: Sequence[str],
     for it in bank:
         if it.key not in asked_set and it.competence in remaining:
             remaining[it.competence].append(it)
-    open_: list[tuple[str, list[float], Estimate]] = []
+    open_: list[tuple[str, np.ndarray, Estimate]] = []
     for c in posterior.competences:
         if not remaining[c]:
             continue
@@ -202,11 +229,11 @@ def next_item(posterior: Posterior, bank: Sequence[Item], asked: Sequence[str],
             # Rotation: the first competence (in framework order) with the fewest items so far.
             fewest = min(posterior.counts.get(x, 0) for x in posterior.competences if remaining[x])
             if posterior.counts.get(c, 0) == fewest:
-                post = posterior.marginal(c)
+                post = posterior._marginal(c)
                 est = posterior.estimate(c, post)
                 return _best_item(remaining[c], est.mean)
             continue
-        post = posterior.marginal(c)
+        post = posterior._marginal(c)
         est = posterior.estimate(c, post)
         if est.sd >= cfg.sd_target:
             open_.append((c, post, est))
