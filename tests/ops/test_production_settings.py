@@ -57,3 +57,21 @@ def test_production_settings_start_with_all_three_and_log_requests_as_json(monke
     assert prod.ALLOWED_HOSTS == ["tremplin.example.org"]
     assert prod.MIDDLEWARE[0] == "tremplin.lib.request_log.RequestLogMiddleware"
     assert prod.LOGGING["handlers"]["console"]["formatter"] == "json"
+
+
+def test_sentry_starts_only_with_a_dsn_and_never_sends_personal_data(monkeypatch):
+    import sentry_sdk
+
+    calls = []
+    monkeypatch.setattr(sentry_sdk, "init", lambda **options: calls.append(options))
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SENTRY_DSN", raising=False)
+    _import_production_settings()
+    assert calls == []
+
+    monkeypatch.setenv("SENTRY_DSN", "https://public@sentry.example.org/1")
+    _import_production_settings()
+    (options,) = calls
+    assert options["dsn"] == "https://public@sentry.example.org/1"
+    assert options["send_default_pii"] is False
