@@ -100,9 +100,10 @@ prod: install system-check var ## production: migrate, static files, content if 
 	$(PROD_RUN) $(PY) manage.py load_simulators
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/honcho start --no-colour
 
+# Backups use the settings of .env (production) when it exists, else the demo's SQLite database.
 backup: install var ## back up the database into var/backups/ (pg_dump, or SQLite's backup API)
-	$(PROD_RUN) $(PY) manage.py backup
+	$(VENV)/bin/honcho run $(PY) manage.py backup
 
 restore: install ## restore FILE=var/backups/… into an empty database (FORCE=1 replaces a non-empty one)
 	@test -n "$(FILE)" || { echo "Indiquez la sauvegarde : make restore FILE=var/backups/tremplin-….dump [FORCE=1]"; exit 2; }
-	$(PROD_RUN) $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+	$(VENV)/bin/honcho run $(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)

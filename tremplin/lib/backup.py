@@ -69,6 +69,10 @@ def backup(*, directory: Path | None = None, using: str = "default") -> Path:
         args, environ = _pg_command("pg_dump", connection.settings_dict)
         _run([*args, "--format=custom", "--file", str(partial)], environ)
     else:
+        name = str(connection.settings_dict["NAME"])
+        if "memory" not in name and not Path(name).is_file():
+            raise BackupError(f"Aucune base à sauvegarder : {name} n'existe pas. / No database to back up: {name} "
+                              f"does not exist.")
         connection.ensure_connection()  # through Django's own connection: a file or the tests' in-memory base
         destination = sqlite3.connect(partial)
         try:
