@@ -176,6 +176,12 @@ TRAINER_PAGES = {
     "signup links": ("trainer:signup_links", "signup", 9),
     "organisation members": ("trainer:organisation", "trainer", 10),
 }
+# The follow-up grid's other shapes (issue 15): sorted by need, filtered by status, and its CSV export.
+GRID_VARIANTS = {
+    "follow-up grid, needs help first": "?tri=help",
+    "follow-up grid, by status": "?statut=not_started",
+    "follow-up grid, by last activity": "?tri=activity",
+}
 # Known to grow with the organisation (the lead owns these views): page → reason, until fixed.
 GROWS: dict[str, str] = {}  # page → why its count still grows (an xfail, until the page is fixed)
 
@@ -202,6 +208,27 @@ def _assert_same_count(worlds, page, *, visitor, url_of, rows, ceiling):
     assert counts[3 * N] <= ceiling, f"{page}: {counts[3 * N]} queries (at most {ceiling})"
 
 
+@pytest.mark.parametrize("page", list(GRID_VARIANTS))
+def test_the_follow_up_grid_sorted_or_filtered_makes_as_many_queries_for_an_organisation_three_times_bigger(
+        worlds, page):
+    _assert_same_count(worlds, page, visitor=lambda w: w.admin, rows=None, ceiling=14,
+                       url_of=lambda w: reverse("trainer:followup_grid") + GRID_VARIANTS[page])
+
+
+def test_the_follow_up_grid_export_makes_as_many_queries_for_an_organisation_three_times_bigger(worlds):
+    counts = {}
+    for world in (worlds.small, worlds.big):
+        client = Client()
+        client.force_login(world.admin)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("trainer:followup_export"))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert all(name in text for name in world.names["learner"])
+        counts[world.size] = len(ctx.captured_queries)
+    assert counts[N] == counts[3 * N] <= 14, counts
+
+
 def test_the_organisation_page_lists_pending_invitations_without_a_query_each(worlds):
     url = reverse("trainer:organisation")
     counts = {}
@@ -211,10 +238,17 @@ def test_the_organisation_page_lists_pending_invitations_without_a_query_each(wo
     assert counts[N] == counts[3 * N]
 
 
+def _first_step(w) -> str:
+    module = Module.objects.filter(steps__isnull=False, is_active=True).order_by("pk").first()
+    return reverse("learner:step", args=[module.slug, 1])
+
+
 LEARNER_PAGES = {
-    # page → (URL builder, what it must list, ceiling)
-    "learner home": (lambda w: reverse("learner:home"), "module", 20),
-    "track page": (lambda w: reverse("learner:track", args=[w.track.slug]), "module", 9),
+    # page → (URL builder, what it must list, ceiling: measured + 1). Hot paths (issue 15): the home and track
+    # pages read the curriculum from memory (one query for the content release) and the learner's progress columns.
+    "learner home": (lambda w: reverse("learner:home"), "module", 8),
+    "track page": (lambda w: reverse("learner:track", args=[w.track.slug]), "module", 6),
+    "step page": (_first_step, None, 6),
     "simulators list": (lambda w: reverse("learner:simulators"), None, 8),
 }
 

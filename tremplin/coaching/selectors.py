@@ -235,13 +235,12 @@ class _GridPlan:
 def _grid_plan(scope: Scope, group: Group | None, sort: str) -> _GridPlan:
     """The learners to list (not read yet: names and last activity only) and the columns: the modules given to them
     (with a group: given to the group or to one of its members)."""
-    learners_qs = learners_of(scope=scope).only("id", "first_name", "last_name", "username").annotate(
-        last_activity=Max("module_progress__last_activity_at"))
+    learners_qs = learners_of(scope=scope).only("id", "first_name", "last_name", "username")
     if group is not None:
         learners_qs = learners_qs.filter(coaching_groups=group)
-    if sort == "activity":
-        learners_qs = learners_qs.order_by(F("last_activity").desc(nulls_last=True), "first_name", "last_name",
-                                           "username")
+    if sort == "activity":  # sorted by the database on the learners' latest progress (by name: read per batch)
+        learners_qs = learners_qs.annotate(last_activity=Max("module_progress__last_activity_at")).order_by(
+            F("last_activity").desc(nulls_last=True), "first_name", "last_name", "username")
     assignments = list(assignments_of(scope=scope))
     expanded = _expand(assignments, learner_ids=set())  # the due dates: only for the learners shown
     given = [(who, mods) for who, mods in expanded.per_assignment.values() if who and mods]
@@ -297,8 +296,8 @@ def _filtered_sorted(rows: Iterable[Row], status: str, sort: str) -> list[Row]:
 
 
 def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datetime | None) -> Iterator[Row]:
-    """The rows of these learners, ``GRID_BATCH`` at a time: three queries a batch (groups, cells, the answers of
-    the cells in progress and recent, the only ones whose status depends on them)."""
+    """The rows of these learners, ``GRID_BATCH`` at a time: three queries a batch (groups, progress rows, the
+    answers of the cells in progress and recent, the only ones whose status depends on them)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     labels = {value: str(label) for value, label in FollowStatus.choices}
@@ -313,7 +312,10 @@ def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datet
                                                               user_id__in=ids) \
                 .order_by("group__name").values_list("user_id", "group__name"):
             group_names[uid].append(name)
-        statuses = _cell_statuses(ids, [m.pk for m in plan.columns], now=now)
+        statuses, latest = _cell_statuses(ids, [m.pk for m in plan.columns], now=now)
+        for u in batch:
+            if not hasattr(u, "last_activity"):  # not sorted on it: read with the cells
+                u.last_activity = latest.get(u.pk)
         for u in batch:
             mine = plan.expanded.due.get(u.pk, {})
             theirs = statuses.get(u.pk, {})
@@ -334,20 +336,27 @@ def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datet
         plan.expanded.due.clear()
 
 
-def _cell_statuses(learner_ids: list, module_ids: list[int], *, now: datetime) -> dict[Any, dict[int, str]]:
-    """{learner id: {module id: follow status}} from the progress rows' status and date; the answers (JSON) are
-    read only for the rows in progress and active lately, where they decide between « en cours » and « besoin
-    d'aide »."""
-    if not learner_ids or not module_ids:
-        return {}
-    rows = ModuleProgress.objects.filter(learner_id__in=learner_ids, module_id__in=module_ids)
+def _cell_statuses(learner_ids: list, module_ids: list[int], *,
+                   now: datetime) -> tuple[dict[Any, dict[int, str]], dict[Any, datetime]]:
+    """({learner id: {module id: follow status}}, {learner id: latest activity}) from the progress rows' status
+    and date (every module's, for the latest activity); the answers (JSON) are read only for the rows of the
+    columns in progress and active lately, where they decide between « en cours » and « besoin d'aide »."""
+    if not learner_ids:
+        return {}, {}
+    columns = set(module_ids)
+    rows = ModuleProgress.objects.filter(learner_id__in=learner_ids)
     recent = Q(status=ProgressStatus.IN_PROGRESS) & (Q(last_activity_at__gte=_idle_since(now))
                                                      | Q(last_activity_at__isnull=True))
-    answers = {(lid, mid): a for lid, mid, a in rows.filter(recent).values_list("learner_id", "module_id", "answers")}
+    answers = {(lid, mid): a for lid, mid, a in rows.filter(recent, module_id__in=module_ids).values_list(
+        "learner_id", "module_id", "answers")} if module_ids else {}
     out: dict[Any, dict[int, str]] = defaultdict(dict)
+    latest: dict[Any, datetime] = {}
     for lid, mid, st, last in rows.values_list("learner_id", "module_id", "status", "last_activity_at"):
-        out[lid][mid] = _follow_status(st, last, lambda key=(lid, mid): answers.get(key), now=now)
-    return out
+        if last is not None and (lid not in latest or last > latest[lid]):
+            latest[lid] = last
+        if mid in columns:
+            out[lid][mid] = _follow_status(st, last, lambda key=(lid, mid): answers.get(key), now=now)
+    return out, latest
 
 
 @dataclass
