@@ -3,8 +3,10 @@
 Nothing here skips: a missing browser or axe-core is an error, so CI cannot pass without them.
 """
 
+import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,21 @@ def with_axe(context):
     return context
 
 
+# Pages axe found clean, by what decides its result: the DOM as serialised, the viewport and the root font size.
+# A page whose DOM is the same as one already checked in this test session (and xdist worker) gets the same answer
+# from axe, so it is not run twice (the sign-in page, a home page, a step seen again). Values that change on every
+# render and that no WCAG rule reads are left out of the comparison: CSRF tokens, hidden fields, nonces.
+_clean_pages: set[str] = set()
+_VOLATILE = re.compile(r'(<input[^>]*type="hidden"[^>]*?)\svalue="[^"]*"|\snonce="[^"]*"')
+# Static files seen by the mirror page, kept so that each is fetched from the live server once per session.
+_static_files: dict[str, tuple[int, dict, bytes]] = {}
+
+
+def _page_key(html: str, viewport, font_size: str) -> str:
+    body = _VOLATILE.sub(lambda m: m.group(1) or "", html)
+    return hashlib.sha256(f"{viewport}|{font_size}|{body}".encode()).hexdigest()
+
+
 class Axe:
     """Runs axe-core on the current page; remembers every page loaded so none goes unchecked."""
 
@@ -72,40 +89,52 @@ class Axe:
         # With JavaScript disabled nothing can be evaluated in the page itself: axe then runs on a
         # mirror page that receives the very same DOM, with the site's own scripts blocked.
         self.mirror = mirror
+        self.mirrored: dict[str, str] = {}  # what the mirror serves next: url and html
+        if mirror is not None:
+            mirror.route("**/*", self._serve_mirror)
         self.loaded: list[str] = []
         self.checked: set[str] = set()
         page.on("load", lambda p: self.loaded.append(p.url))
 
-    def _mirror_of(self, page):
-        html, url = page.content(), page.url
-        mirror = self.mirror
-        mirror.unroute("**/*")
-
-        def serve(route):
-            if route.request.url == url and route.request.resource_type == "document":
-                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
-            elif route.request.resource_type == "script":
-                route.abort()
-            else:
-                route.continue_()
-
-        mirror.route("**/*", serve)
-        mirror.goto(url)
-        return mirror
+    def _serve_mirror(self, route):
+        request = route.request
+        if request.url == self.mirrored.get("url") and request.resource_type == "document":
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=self.mirrored["html"])
+        elif request.resource_type == "script":
+            route.abort()
+        elif "/static/" in request.url:  # hashed names: the same URL is always the same file
+            if request.url not in _static_files:
+                response = route.fetch()
+                _static_files[request.url] = (response.status, response.headers, response.body())
+            status, headers, body = _static_files[request.url]
+            route.fulfill(status=status, headers=headers, body=body)
+        else:
+            route.continue_()
 
     def check(self):
         page = self.page
         page.wait_for_load_state("load")
         url = page.url
-        if self.mirror is not None:
-            page = self._mirror_of(page)
-        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.evaluate(axe_source())  # a context a test made itself, without with_axe()
-        result = page.evaluate("async (options) => await axe.run(document, options)", AXE_OPTIONS)
-        violations = [
-            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]]
-        assert not violations, f"axe sur {url} :\n{json.dumps(violations, indent=1, ensure_ascii=False)}"
+        if self.mirror is None:
+            html, font_size = page.evaluate(
+                "() => [document.documentElement.outerHTML, getComputedStyle(document.documentElement).fontSize]")
+        else:
+            html, font_size = page.content(), "mirror"
+        key = _page_key(html, page.viewport_size, font_size)
+        if key not in _clean_pages:
+            if self.mirror is not None:
+                self.mirrored.update(url=url, html=html)
+                self.mirror.goto(url)
+                page = self.mirror
+            if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+                page.evaluate(axe_source())  # a context a test made itself, without with_axe()
+            result = page.evaluate("async (options) => await axe.run(document, options)", AXE_OPTIONS)
+            violations = [
+                {"id": v["id"], "impact": v["impact"], "help": v["help"],
+                 "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in result["violations"]]
+            assert not violations, f"axe sur {url} :\n{json.dumps(violations, indent=1, ensure_ascii=False)}"
+            _clean_pages.add(key)
         self.checked.add(url)
 
     def assert_all_checked(self):
