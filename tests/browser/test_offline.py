@@ -77,15 +77,15 @@ def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_retu
     click(page, re.compile(r"Télécharger \(\d+ Ko\)"))
     expect(note).to_have_text("C'est prêt : vous pouvez l'utiliser sans internet.", timeout=30_000)
     expect(page.get_by_role("button", name="Supprimer du téléphone")).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)") == f"{live_server.url}/apprendre/"
 
     page.context.set_offline(True)
+    page.add_init_script(RECORD_AUDIO)
+    click(page, "Commencer", role="link")
     # Playwright's offline reaches the service worker's own fetches too (Chromium): a page it never kept fails.
     probe = "fetch('/apprendre/hors-ligne/textes.json?probe').then((r) => r.status)"
     assert page.evaluate(probe) == 503
     page.console_errors[:] = [e for e in page.console_errors if not e.endswith("?probe")]  # that 503 was wanted
-    page.add_init_script(RECORD_AUDIO)
-    click(page, "Commencer", role="link")
     page.get_by_role("button", name="Écouter").click()  # the server's sound, played from the phone
     page.wait_for_function("() => window.audios.length === 1 && window.audios[0].currentTime > 0")
     page.get_by_role("button", name="Arrêter la lecture").click()

@@ -11,12 +11,13 @@ const PRIVATE = /\/(mon-compte|mon-cv)\/|\.pdf$/; // pages with personal data ar
 const HASHED = /\/(images|ecouter)\//;
 const ANY = { ignoreVary: true };
 
+// No clients.claim(): the page that registered the worker stays as it came, from the network; the next ones go
+// through the worker.
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil((async () => {
   for (const name of await caches.keys()) {
     if (name.startsWith("tremplin-static-") && name !== STATIC) await caches.delete(name);
   }
-  await self.clients.claim();
 })()));
 
 function keep(name, request, response) {
@@ -132,7 +133,7 @@ function sync() {
       await metaSet("sent:" + who.learner, new Date().toISOString());
     }
   }).catch(() => {}).then(async () => {
-    for (const client of await self.clients.matchAll()) client.postMessage({ type: "synced" });
+    for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage({ type: "synced" });
   });
   return sending;
 }

@@ -11,12 +11,15 @@ const live = navigator.onLine;
 let kitting;
 const kit = () => (kitting ||= import(me.dataset.kit));
 
-export function ask(message) {
+// A question to the worker (it also answers the page that registered it, which it does not control).
+export async function ask(message) {
+  const registration = await sw.getRegistration("/apprendre/");
+  const worker = registration && registration.active;
+  if (!worker) return null;
   return new Promise((resolve) => {
-    if (!sw.controller) return resolve(null);
     const channel = new MessageChannel();
     channel.port1.onmessage = (event) => resolve(event.data);
-    sw.controller.postMessage(message, [channel.port2]);
+    worker.postMessage(message, [channel.port2]);
   });
 }
 
