@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tremplin.accounts.services import learner_create
 
-from .steps import click, sign_in_with_code
+from .steps import click, go, sign_in_with_code
 
 
 @pytest.fixture
@@ -100,6 +100,18 @@ def answer_with_the_keyboard_only(page):
     page.wait_for_load_state("load")
 
 
+def skip_the_remaining_questions(page, url):
+    """« Je ne sais pas » to every question left, posted with the browser's own cookies (no page drawn)."""
+    for _ in range(30):
+        html = page.request.get(url).text()
+        if "Vos résultats" in html:
+            return
+        fields = {name: re.search(rf'name="{name}" value="([^"]*)"', html)[1]
+                  for name in ("csrfmiddlewaretoken", "item", "version")}
+        assert page.request.post(url, form={**fields, "action": "skip"}).ok
+    raise AssertionError("le positionnement ne se termine pas")
+
+
 def test_the_diagnostic_works_with_javascript_disabled_and_the_keyboard(nojs_page, live_server, karim):
     from tremplin.diagnostic.models import DiagnosticAnswer
 
@@ -119,10 +131,12 @@ def test_the_diagnostic_works_with_javascript_disabled_and_the_keyboard(nojs_pag
     assert first.position == 0 and not first.response.get("skipped"), first.response
     if "ranks" in first.response:  # an order question: every list got its own number from the keyboard
         assert sorted(first.response["ranks"]) == list(range(1, len(first.response["ranks"]) + 1))
-    for n in range(2, 27):
-        if page.get_by_role("heading", level=1, name="Vos résultats").count():
-            break
+    for n in range(2, 8):
         answer_current_question(page, knows=n % 2 == 0)
+    # The phone test above answers all 25 questions in the browser; here the question page without JavaScript is
+    # the same template each time, so the rest go through the same session without drawing them.
+    skip_the_remaining_questions(page, question_url)
+    go(page, question_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Vos résultats")
     expect(page.get_by_text(re.compile(r"^Niveau : "))).to_have_count(8)
     click(page, re.compile("Mes parcours"), role="link")
