@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from .models import ContentRelease, Module, Track
+from .models import ContentRelease, Module, ModuleAsset, Step, Track
 
 TTL = 600  # seconds a copy is trusted without a release change (bounds an admin edit seen by another process)
 GENERATION_KEY = "catalog:generation"
@@ -69,11 +69,14 @@ class Catalog:
     # Active modules of active tracks, in the curriculum's order (track order, then position).
     modules: tuple[ModuleEntry, ...] = field(init=False)
     track_by_slug: dict[str, TrackEntry] = field(init=False)
+    module_by_slug: dict[str, ModuleEntry] = field(init=False)  # every active module
+    key: str = ""  # the cache key it was read under (release and generation)
 
     def __post_init__(self) -> None:
         ordered = tuple(m for t in self.tracks for m in self.modules_by_track.get(t.pk, ()))
         object.__setattr__(self, "modules", ordered)
         object.__setattr__(self, "track_by_slug", {t.slug: t for t in self.tracks})
+        object.__setattr__(self, "module_by_slug", {m.slug: m for m in self.active_by_pk.values()})
 
 
 def _build() -> Catalog:
@@ -131,11 +134,41 @@ def catalog() -> Catalog:
     if found is None:
         found = _build()
         cache.set(key, found, TTL)
+    object.__setattr__(found, "key", key)
     _local.held = (key, now + TTL, found)
+    _local.steps = {}
     return found
+
+
+@dataclass(frozen=True)
+class StepPack:
+    """A module's active steps (model instances, every column loaded: nothing left to query) and its
+    illustrations' versions {name: sha}, for the step page's GET."""
+
+    steps: tuple[Step, ...]
+    asset_shas: dict[str, str]
+
+
+def step_pack(cat: Catalog, module: ModuleEntry) -> StepPack:
+    """The module's steps of the catalogue's release: this process's copy, else the cache's, else two queries."""
+    held = getattr(_local, "steps", None)
+    if held is None:
+        held = _local.steps = {}
+    key = f"{cat.key}:steps:{module.pk}"
+    pack = held.get(key)
+    if pack is None:
+        pack = cache.get(key)
+        if pack is None:
+            pack = StepPack(
+                steps=tuple(Step.objects.filter(module_id=module.pk, is_active=True).order_by("position")),
+                asset_shas=dict(ModuleAsset.objects.filter(module_id=module.pk).values_list("name", "sha")))
+            cache.set(key, pack, TTL)
+        held[key] = pack
+    return pack
 
 
 def invalidate(**_kwargs) -> None:
     """A track, module or step changed outside a content load: every process rebuilds its copy."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     _local.held = None
+    _local.steps = {}

@@ -1,9 +1,9 @@
 from django.db.models import Count, Q, QuerySet
 
-from .cache import Catalog, ModuleEntry, TrackEntry, catalog
+from .cache import Catalog, ModuleEntry, StepPack, TrackEntry, catalog, step_pack
 from .models import Module, Step, Track
 
-__all__ = ["Catalog", "ModuleEntry", "TrackEntry", "catalog"]
+__all__ = ["Catalog", "ModuleEntry", "StepPack", "TrackEntry", "catalog", "step_pack"]
 
 
 def tracks_for_learners() -> QuerySet[Track]:

@@ -17,6 +17,7 @@ from tremplin.catalog.selectors import (
     module_active,
     modules_of,
     modules_of_track,
+    step_pack,
     steps_of,
     track_for_learners,
 )
@@ -110,14 +111,15 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def _asset_urls(module) -> dict[str, str]:
-    return {name: reverse("learner:asset", args=[module.slug, sha, name])
-            for name, sha in ModuleAsset.objects.filter(module=module).values_list("name", "sha")}
+def _asset_urls(module, shas: dict[str, str] | None = None) -> dict[str, str]:
+    if shas is None:
+        shas = dict(ModuleAsset.objects.filter(module=module).values_list("name", "sha"))
+    return {name: reverse("learner:asset", args=[module.slug, sha, name]) for name, sha in shas.items()}
 
 
-def _step_context(request, module, steps, index, **extra):
+def _step_context(request, module, steps, index, asset_shas: dict[str, str] | None = None, **extra):
     step = steps[index]
-    urls = _asset_urls(module)
+    urls = _asset_urls(module, asset_shas)
     context = {
         "image_url": urls.get(step.image, ""),
         "module": module, "step": step, "number": index + 1, "total": len(steps),
@@ -139,14 +141,22 @@ def _step_context(request, module, steps, index, **extra):
 @learner_required(open_to_all=True)
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    if request.method == "GET":  # the module and its steps from the release's catalogue in memory
+        cat = catalog()
+        entry = cat.module_by_slug.get(slug)
+        if entry is None:
+            raise Http404("module inconnu")
+        pack = step_pack(cat, entry)
+        if not 1 <= number <= len(pack.steps):
+            raise Http404("étape inconnue")
+        return render(request, "learner/step.html", _step_context(request, entry, pack.steps, number - 1,
+                                                                  asset_shas=pack.asset_shas))
     module = _module_or_404(slug)
     steps = steps_of(module=module)
     if not 1 <= number <= len(steps):
         raise Http404("étape inconnue")
     index = number - 1
     current = steps[index]
-    if request.method == "GET":
-        return render(request, "learner/step.html", _step_context(request, module, steps, index))
 
     event_id = event_id_parse(request.POST.get("event_id"))
     if event_id is None:
