@@ -69,7 +69,8 @@ async function download(kind, manifest, progress) {
   const slugs = Object.keys(manifest.modules || {});
   for (const [i, slug] of slugs.entries()) {
     const module = await json(manifestUrl("module", slug));
-    await save("module", module, [...module.urls, ...extra], (done, total) => progress(i * 100 + done, slugs.length * 100, total));
+    await save("module", module, [...module.urls, ...extra], () => {});
+    progress(i + 1, slugs.length); // « Téléchargement… 3 sur 11 »: modules of the track
   }
   return save(kind, manifest, [location.pathname, ...extra], () => {});
 }
