@@ -157,13 +157,39 @@ class Result:
     requests: int
     errors: int
     detail: str
+    cpu_ms: float = 0.0  # the server's CPU per request (its process tree; the database server excluded)
 
 
-def run_wrk(target: Target, connections: int, duration: int, folder: Path) -> Result:
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by a process and all its living descendants. On a shared machine this is
+    what a request costs, whatever the neighbours do to the wall clock."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += times.get(pid, 0.0)
+        stack += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+def run_wrk(target: Target, connections: int, duration: int, folder: Path, server_pid: int = 0) -> Result:
     script = lua_for(target, folder)
+    cpu_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "--latency",
                "-s", str(script), target.base + target.path]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    cpu = tree_cpu_seconds(server_pid) - cpu_before if server_pid else 0.0
     percentiles = {"50": "0ms", "99": "0ms", **dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))}
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -173,7 +199,8 @@ def run_wrk(target: Target, connections: int, duration: int, folder: Path) -> Re
     detail = f"status≠{'/'.join(map(str, target.expect))}: {unexpected}" + (
         f", socket {socket.group(0).split(': ')[1]}" if socket else "")
     return Result(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms(percentiles["50"]),
-                  ms(percentiles["99"]), requests, unexpected + failed, detail)
+                  ms(percentiles["99"]), requests, unexpected + failed, detail,
+                  cpu * 1000 / requests if requests else 0.0)
 
 
 def main() -> int:
@@ -189,6 +216,8 @@ def main() -> int:
     parser.add_argument("--connections", default="20,50")
     parser.add_argument("--duration", type=int, default=20, help="seconds per measurement")
     parser.add_argument("--note", default="", help="printed under the table (server, workers…)")
+    parser.add_argument("--tremplin-pid", type=int, default=0, help="the server's main process, for its CPU time")
+    parser.add_argument("--kolibri-pid", type=int, default=0)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed (apt-get install wrk)")
@@ -204,10 +233,12 @@ def main() -> int:
         for target in targets:
             run_wrk(target, 4, 2, Path(folder))  # warm-up: caches, connection pools, lazy imports
             for connections in levels:
-                result = run_wrk(target, connections, args.duration, Path(folder))
+                pid = args.tremplin_pid if target.server == "Tremplin" else args.kolibri_pid
+                result = run_wrk(target, connections, args.duration, Path(folder), pid)
                 results[(target.server + target.name, connections)] = result
                 print(f"  {target.server:8} {target.name:45} c={connections:<3} {result.rps:8.1f} req/s  "
-                      f"p50 {result.p50:7.1f} ms  p99 {result.p99:7.1f} ms  errors {result.errors}", file=sys.stderr)
+                      f"p50 {result.p50:7.1f} ms  p99 {result.p99:7.1f} ms  errors {result.errors}  "
+                      f"server CPU {result.cpu_ms:.1f} ms/req", file=sys.stderr)
     load_after = os.getloadavg()
 
     print(f"\nLoad run {started}, {args.duration} s per measurement, wrk 2 threads, connections {args.connections}; "
@@ -216,14 +247,16 @@ def main() -> int:
         print(args.note)
     print()
     header = "| server | page | " + " | ".join(
-        f"c={c} req/s | c={c} p50 ms | c={c} p99 ms | c={c} errors" for c in levels) + " |"
+        f"c={c} req/s | c={c} p50 ms | c={c} p99 ms | c={c} errors" for c in levels) + " | server CPU ms/req |"
     print(header)
-    print("|" + "---|" * (2 + 4 * len(levels)))
+    print("|" + "---|" * (3 + 4 * len(levels)))
     for target in targets:
         cells = []
         for c in levels:
             r = results[(target.server + target.name, c)]
             cells += [f"{r.rps:.1f}", f"{r.p50:.0f}", f"{r.p99:.0f}", f"{r.errors}"]
+        cpu = min(results[(target.server + target.name, c)].cpu_ms for c in levels)
+        cells.append(f"{cpu:.1f}" if cpu else "–")
         print(f"| {target.server} | {target.name} | " + " | ".join(cells) + " |")
 
     learn = targets[4]
@@ -232,6 +265,14 @@ def main() -> int:
         ratios = ", ".join(f"c={c}: {results[(target.server + target.name, c)].rps / results[('Kolibri' + learn.name, c)].rps:.1f}×"
                            for c in levels)
         print(f"- {target.name}: {ratios}")
+    learn_cpu = min(results[("Kolibri" + learn.name, c)].cpu_ms for c in levels)
+    if learn_cpu:
+        print("\nBy CPU per request (what the neighbours on a shared machine do not change; the database server's own "
+              "CPU is not counted — Kolibri's SQLite runs inside its process and is):")
+        for target in targets[:4]:
+            cpu = min(results[(target.server + target.name, c)].cpu_ms for c in levels)
+            print(f"- {target.name}: {cpu:.1f} ms, {learn_cpu / cpu:.1f}× the requests per CPU-second of Kolibri's "
+                  f"learn page ({learn_cpu:.1f} ms); {1000 / cpu:.0f} req/s per fully available core")
     print("\nTargets (issue 15):")
     top = max(levels)
     for target in targets[:2]:

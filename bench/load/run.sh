@@ -89,7 +89,8 @@ stop() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait
 trap stop EXIT INT TERM
 
 "${KOLIBRI[@]}" start --foreground --port "$KOLIBRI_PORT" >"$SCRATCH/kolibri.log" 2>&1 &
-PIDS+=($!)
+KOLIBRI_PID=$!
+PIDS+=("$KOLIBRI_PID")
 if [ -f config/gunicorn.conf.py ]; then
   SERVER=("$ROOT/.venv/bin/gunicorn" -c config/gunicorn.conf.py)  # the Procfile's web process
   SERVER_NAME="gunicorn -c config/gunicorn.conf.py"
@@ -100,7 +101,8 @@ else
   SERVER_NAME="gunicorn (sync)"
 fi
 "${IN_NS[@]}" "${SERVER[@]}" >"$SCRATCH/tremplin.log" 2>&1 &
-PIDS+=($!)
+TREMPLIN_PID=$!  # ip netns exec execs the server: this is gunicorn's master
+PIDS+=("$TREMPLIN_PID")
 
 for url in "http://127.0.0.1:$TREMPLIN_PORT/connexion/" "http://127.0.0.1:$KOLIBRI_PORT/fr-fr/auth/"; do
   for _ in $(seq 120); do
@@ -113,6 +115,6 @@ done
 echo "uptime: $(uptime)"
 "${IN_NS[@]}" "$PY" bench/load/compare.py --tremplin "http://127.0.0.1:$TREMPLIN_PORT" --code "$CODE" --pin "$PIN" \
   --kolibri "http://127.0.0.1:$KOLIBRI_PORT" --kolibri-password "$KOLIBRI_PASSWORD" --kolibri-facility "$FACILITY" \
-  --duration "${LOAD_DURATION:-20}" --connections "${LOAD_CONNECTIONS:-20,50}" \
+  --tremplin-pid "$TREMPLIN_PID" --kolibri-pid "$KOLIBRI_PID" --duration "${LOAD_DURATION:-20}" --connections "${LOAD_CONNECTIONS:-20,50}" \
   --note "Tremplin: $SERVER_NAME, $WORKERS workers, config.settings.prod, PostgreSQL $(psql -h "$PGSOCKET" -U postgres -Atc 'show server_version' | cut -d' ' -f1) on its Unix socket, commit $(git rev-parse --short HEAD). Kolibri $("$KOLIBRI_VENV/bin/python" -c 'import kolibri; print(kolibri.__version__)') (kolibri start: its own server), SQLite, no channel imported. Same namespace with only loopback."
 echo "uptime: $(uptime)"
