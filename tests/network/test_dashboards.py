@@ -31,7 +31,8 @@ def test_the_national_team_lands_on_the_country_and_sees_each_region_with_its_fi
     assert str(expected[("national", "people_reached", False)]) in text
     assert str(expected[("national", "people_reached", True)]) in text  # the year before, beside it
     assert str(expected[("r1", "people_reached", False)]) in text and world.r2.name in text
-    assert "123456" in text  # toward the goal
+    assert ("123\u202f456 personnes touchées depuis le début dans tout le réseau, soit 12,35 % de l'objectif de "
+            "1\u202f000\u202f000.") in text  # toward the goal, written as French readers read figures
     assert "Personnes différentes qui ont fait au moins une activité" in text  # the definition beside the figure
     assert '<svg class="chart" role="img"' in response.content.decode()
 

@@ -127,6 +127,15 @@ class Dashboard:
         return self.period.previous()
 
     @property
+    def goal_reached_text(self) -> str:
+        """« 12 345 », the way figures read in French (a narrow no-break space between thousands)."""
+        return f"{self.goal[0]:,}".replace(",", "\u202f")
+
+    @property
+    def goal_text(self) -> str:
+        return f"{self.goal[1]:,}".replace(",", "\u202f")
+
+    @property
     def goal_percent(self) -> str:
         reached, goal = self.goal
         return f"{100 * reached / goal:.2f}".replace(".", ",") if goal else "0"
