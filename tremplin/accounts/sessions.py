@@ -14,12 +14,12 @@ with a copy in the shared cache, for several servers).
 
 from __future__ import annotations
 
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, SessionBase
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.utils.crypto import get_random_string
 
 
-class OneWriteSignIn:
+class OneWriteSignIn(SessionBase):
     """Mixed into a database-backed session store (``create`` inserts and retries on a taken key)."""
 
     def _get_new_session_key(self) -> str:
