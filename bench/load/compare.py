@@ -265,6 +265,16 @@ def main() -> int:
         ratios = ", ".join(f"c={c}: {results[(target.server + target.name, c)].rps / results[('Kolibri' + learn.name, c)].rps:.1f}×"
                            for c in levels)
         print(f"- {target.name}: {ratios}")
+    hydrate = targets[5]
+    print("\nRatios to Kolibri's learn page + its home data API (what showing a learner their home takes there, "
+          "two requests: 1 / (1/shell + 1/homehydrate)):")
+    for target in targets[:2]:
+        ratios = []
+        for c in levels:
+            shell, data = (results[("Kolibri" + t.name, c)].rps for t in (learn, hydrate))
+            both = 1 / (1 / shell + 1 / data) if shell and data else 0
+            ratios.append(f"c={c}: {results[(target.server + target.name, c)].rps / both:.1f}×" if both else "–")
+        print(f"- {target.name}: {', '.join(ratios)}")
     learn_cpu = min(results[("Kolibri" + learn.name, c)].cpu_ms for c in levels)
     if learn_cpu:
         print("\nBy CPU per request (what the neighbours on a shared machine do not change; the database server's own "
