@@ -1,17 +1,15 @@
-// Offline and installable (ADR 0018, docs/areas/offline.md), on every learner page, kept small: after the page
-// has loaded it registers the service worker, shows what waits to be sent and asks the worker to send it.
-// The rest (download, answers without network) is offline-kit.js, loaded only when a learner asks for it.
-// Without JavaScript or service workers nothing here shows: the pages work as before.
+// Offline, on every learner page (ADR 0018, docs/areas/offline.md; counts in the first visit: keep it small).
+// The rest is offline-kit.js, loaded only when needed.
 const sw = navigator.serviceWorker;
 const me = document.querySelector("script[data-kit]");
 const learner = (document.querySelector('meta[name="tremplin-learner"]') || {}).content || "";
 const step = document.getElementById("step-count");
-// Loaded without network, this page is a copy kept on the phone: its learner key may be another person's.
+// Loaded offline: a kept copy, its learner key may be old.
 const live = navigator.onLine;
 let kitting;
 const kit = () => (kitting ||= import(me.dataset.kit));
 
-// A question to the worker (it also answers the page that registered it, which it does not control).
+// A question to the worker (it does not control the page that registered it).
 export async function ask(message) {
   const registration = await sw.getRegistration("/apprendre/");
   const worker = registration && registration.active;
@@ -28,7 +26,7 @@ function csrf() {
   return cookie ? cookie[1] : (document.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "";
 }
 
-// « En attente d'envoi : 3 réponses » / « Envoyé à 10 h 42 », at the top of the page; one update at a time.
+// « En attente d'envoi : 3 réponses » / « Envoyé à 10 h 42 »; one update at a time.
 let refreshing = Promise.resolve();
 export function refresh(send) {
   return (refreshing = refreshing.then(() => update(send)).catch(() => {}));
@@ -56,6 +54,8 @@ if (sw && window.caches && me) {
   addEventListener("load", () => {
     sw.register("/apprendre/sw.js", { scope: "/apprendre/" }).catch(() => {});
     refresh(true);
+    // A step opened online: the server follows this module, not the phone.
+    if (step && live) ask({ type: "doing", module: step.dataset.module, set: false });
   });
   addEventListener("online", () => refresh(true));
   sw.addEventListener("message", (event) => { if (event.data && event.data.type === "synced") refresh(false); });
@@ -72,7 +72,7 @@ if (sw && window.caches && me) {
       }
     });
   }
-  // A step's answer or « Suivant » without network: answered from the downloaded module, sent later.
+  // A step's forms, offline: answered from the downloaded module, queued.
   if (step) {
     document.addEventListener("submit", (event) => {
       if (navigator.onLine || !sw.controller || !event.target.querySelector("[name=event_id]")) return;
