@@ -199,12 +199,13 @@ def shared_cache(url: str) -> dict:
 
 if REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": shared_cache(REDIS_URL)}
-    # Read from Redis, written to Redis and the database: a sign-out is seen by every server at once, and a Redis
-    # restart signs nobody out. Never with a per-process cache (another process would keep a stale copy).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Django's cached_db (with accounts.sessions' one write per sign-in): read from Redis, written to Redis and the
+    # database, so a sign-out is seen by every server at once and a Redis restart signs nobody out. Never with a
+    # per-process cache (another process would keep a stale copy).
+    SESSION_ENGINE = "tremplin.accounts.sessions_cached"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # SESSION_ENGINE stays Django's default, the database: shared by every server.
+    # SESSION_ENGINE stays the database one above: shared by every server.
 
 # DATABASE_REPLICA_URL: a streaming replica of the database. Pages of statistics (/pilotage/, /observatoire/) read
 # their figures there (config.routers.StatsReplicaRouter); every write, and every read inside a transaction, goes to

@@ -20,4 +20,4 @@ STATS_READ_DATABASE = None
 # Each test process its own cache and database sessions, whatever REDIS_URL says (tests empty the cache between
 # tests); tests/scale_out builds its own Redis clients from REDIS_URL.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "tremplin.accounts.sessions"  # base.py's database sessions (REDIS_URL would pick the cached ones)

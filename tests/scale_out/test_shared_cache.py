@@ -56,7 +56,7 @@ def test_a_client_slowed_down_on_one_server_is_slowed_down_on_the_other(servers,
 
 
 def test_a_session_opened_on_one_server_is_read_and_closed_on_the_other(servers, client):
-    servers.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # what REDIS_URL selects
+    servers.SESSION_ENGINE = "tremplin.accounts.sessions_cached"  # what REDIS_URL selects (config/settings/base.py)
     servers.SESSION_CACHE_ALIAS = "server_a"
     samia = learner_create(first_name="Samia", pin="2580").user
     assert client.post(LOGIN, {"code": samia.username, "pin": "2580"}).status_code == 302
