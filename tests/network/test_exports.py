@@ -105,6 +105,24 @@ def test_the_pdf_report_is_one_page_with_the_figures_of_the_screen_and_is_record
     assert AuditEntry.objects.filter(actor=world.funder, action="network.export_pdf").count() == before + 1
 
 
+def test_the_same_report_is_drawn_once_and_a_changed_figure_gives_a_new_one(net, db, monkeypatch):
+    from tremplin.lib import pdf
+    from tremplin.stats.models import PeriodFigure
+
+    world, expected = net
+    drawn = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, **kw: drawn.append(html) or real(html, **kw))
+    client, url = _client(world.funder), reverse("network:home_export", args=["pdf"])
+    first, again = client.get(url), client.get(url)
+    assert len(drawn) == 1 and first.content == again.content  # WeasyPrint ran once for the two downloads
+    reached = expected[("hub", "people_reached", False)]
+    PeriodFigure.objects.filter(level="territory", code=str(world.hub.pk), metric="people_reached",
+                                key="", value=reached).update(value=reached + 1000)
+    changed = client.get(url)
+    assert len(drawn) == 2 and str(reached + 1000) in pdf_text(changed)
+
+
 def test_a_pdf_of_a_period_without_data_says_so(net, db):
     world, _expected = net
     response = _client(world.admin).get(reverse("network:region_export", args=[world.r2.code, "pdf"]),

@@ -121,6 +121,21 @@ def test_the_open_data_reads_back_without_a_cell_under_10_nor_a_formula(client, 
     assert all(r["valeur"] == "" or int(r["valeur"]) >= 10 for r in department)
 
 
+def test_the_open_data_is_built_once_per_state_of_the_figures(client, world, monkeypatch):
+    from tremplin.public import views_observatory
+
+    built = []
+    real = views_observatory._csv_bytes
+    monkeypatch.setattr(views_observatory, "_csv_bytes", lambda pub, **kw: built.append(kw) or real(pub, **kw))
+    first, again = client.get(f"{URL}donnees.csv"), client.get(f"{URL}donnees.csv")
+    assert first.content == again.content and len(built) == 1  # the second download is the cached file
+    # The next rollup rewrites a figure (rollups delete and insert rows): the file follows.
+    PeriodFigure.objects.filter(period="year", level="national", metric="people_reached", key="",
+                                start__year=THIS_YEAR).delete()
+    put(THIS_YEAR, "", "people_reached", 135)
+    assert ("135" in {r["valeur"] for r in read_csv(client.get(f"{URL}donnees.csv"))}) and len(built) == 2
+
+
 def test_the_open_data_page_states_the_licence(client, world):
     page = text_of(client.get(f"{URL}donnees/"))
     assert "Licence Ouverte / Open Licence version 2.0 (Etalab)" in page

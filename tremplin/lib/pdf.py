@@ -8,6 +8,7 @@ from the template's ``<title>`` and ``<html lang>``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import posixpath
 from urllib.parse import unquote, urlsplit
@@ -111,9 +112,22 @@ def html_to_pdf(html: str, *, base_url: str | None = None, url_fetcher=None) -> 
     return write_pdf(html_document(html, base_url=base_url, url_fetcher=url_fetcher))
 
 
-def render_pdf(template: str, context: dict, request=None) -> bytes:
+def render_pdf(template: str, context: dict, request=None, *, cache_seconds: int = 0) -> bytes:
+    """The template as a PDF. With ``cache_seconds``, the PDF of the same HTML is made once and kept in the cache
+    (keyed by a hash of the HTML, so any change of figure or wording makes a new one). Only for documents without
+    personal data: the cache may be shared by every server (Redis)."""
     html = render_to_string(template, context, request=request)
-    return html_to_pdf(html, base_url=str(request.build_absolute_uri("/")) if request else None)
+    base_url = str(request.build_absolute_uri("/")) if request else None
+    if not cache_seconds:
+        return html_to_pdf(html, base_url=base_url)
+    from django.core.cache import cache
+
+    key = "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = html_to_pdf(html, base_url=base_url)
+        cache.set(key, found, cache_seconds)
+    return found
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

@@ -211,7 +211,9 @@ def _export(request, scope, kind, code, fmt) -> HttpResponse:
     if fmt == "pdf":
         html_context = {"place": place, "board": board, "scope": scope,
                         "children": board.children[:20], "more_children": max(0, len(board.children) - 20)}
-        return pdf_response(render_pdf("network/report_pdf.html", html_context, request), f"{name}.pdf")
+        # Aggregates only: the same figures give the same PDF, made once (WeasyPrint takes 0.3–0.8 s a report).
+        pdf = render_pdf("network/report_pdf.html", html_context, request, cache_seconds=24 * 3600)
+        return pdf_response(pdf, f"{name}.pdf")
     if table == "indicateurs":
         rows, title = board.indicator_table(), _("Indicateurs")
     elif table == "detail":

@@ -6,8 +6,11 @@ cells masked so that no sum or difference gives them back). docs/areas/observato
 
 from __future__ import annotations
 
+import io
+import re
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -19,9 +22,17 @@ from tremplin.catalog.models import Track
 from tremplin.coaching.enums import THEME_LABELS
 from tremplin.diagnostic.models import Competence
 from tremplin.lib.france_map import choropleth
-from tremplin.lib.spreadsheet import csv_response
+from tremplin.lib.spreadsheet import BOM, csv_writer
 from tremplin.stats.figures import INDICATOR_BY_SLUG
-from tremplin.stats.publication import BREAKDOWNS, PRIMARY, PUBLISHED, SCALARS, Publication, publication
+from tremplin.stats.publication import (
+    BREAKDOWNS,
+    PRIMARY,
+    PUBLISHED,
+    SCALARS,
+    Publication,
+    publication,
+    publication_file,
+)
 
 LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -56,6 +67,9 @@ def _year(request, pub: Publication) -> int:
     """The year asked for (« annee »), or the last one; anything else is the last one too."""
     text = request.GET.get("annee", "")
     return int(text) if text.isdigit() and len(text) == 4 and int(text) in pub.years else pub.years[-1]
+
+
+DEPARTMENT_CODE = re.compile(r"[0-9A-Za-z]{2,3}")  # the shape of a department code (2A, 51, 974)
 
 
 def _department(pub: Publication, code: str):
@@ -137,10 +151,12 @@ def observatory_data(request):
         "licence": LICENCE, "licence_url": LICENCE_URL})
 
 
-def _csv(pub: Publication, *, area: str | None, filename: str):
+def _csv_bytes(pub: Publication, *, area: str | None) -> bytes:
     labels = _key_labels()
     names = {a.code: a.name for a in pub.departments}
-    response, writer = csv_response(filename)
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv_writer(out)
     writer.writerow(["annee", "zone", "code_departement", "departement", "indicateur", "libelle_indicateur",
                      "detail", "libelle_detail", "valeur", "statut"])
     for year, table, code, key, shown in pub.rows(area=area):
@@ -150,18 +166,25 @@ def _csv(pub: Publication, *, area: str | None, filename: str):
             names.get(code, ""), table, indicator.label if indicator else TABLE_LABELS.get(table, table), key,
             labels.get(table, {}).get(key, key) if key else "", shown.value if shown.published else "",
             STATUS_WORDS[shown.status]])
+    return out.getvalue().encode()
+
+
+def _csv_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @login_not_required
 @require_GET
 def observatory_csv(request):
-    return _csv(publication(), area=None, filename="tremplin-observatoire.csv")
+    return _csv_response(publication_file("csv", lambda pub: _csv_bytes(pub, area=None)), "tremplin-observatoire.csv")
 
 
 @login_not_required
 @require_GET
 def observatory_department_csv(request, code: str):
-    pub = publication()
-    area = _department(pub, code)
-    return _csv(pub, area=area.code, filename=f"tremplin-observatoire-{area.code}.csv")
+    if not DEPARTMENT_CODE.fullmatch(code):
+        raise Http404
+    data = publication_file(f"csv:{code}", lambda pub: _csv_bytes(pub, area=_department(pub, code).code))
+    return _csv_response(data, f"tremplin-observatoire-{code}.csv")

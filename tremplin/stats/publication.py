@@ -28,7 +28,7 @@ result until the rollups change.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -353,3 +353,15 @@ def publication() -> Publication:
         found = compute_publication()
         cache.set(key, found, 24 * 3600)
     return found
+
+
+def publication_file(name: str, build: Callable[[Publication], bytes]) -> bytes:
+    """A file made from the publication (the open data CSV), kept as bytes for as long as the publication holds:
+    a download then costs one cache read instead of loading every cell again."""
+    key = f"observatory:file:{name}:{_version()}:{today().year}"
+    found = cache.get(key)
+    if found is None:
+        found = build(publication())
+        cache.set(key, found, 24 * 3600)
+    return found
+
