@@ -92,6 +92,7 @@ export async function box(section, context, tapped) {
   const note = section.querySelector("[role=status]");
   const label = get.textContent;
   let offer = null;
+  let busy = false;
   const show = async () => {
     const here = await kept(kind, slug);
     get.hidden = !!here;
@@ -99,7 +100,9 @@ export async function box(section, context, tapped) {
     return here;
   };
   const tap = async () => {
-    get.disabled = true;
+    if (busy) return;
+    busy = true; // not `disabled`: the button keeps the focus
+    get.setAttribute("aria-disabled", "true");
     try {
       if (!offer) {
         offer = await json(manifestUrl(kind, slug));
@@ -116,8 +119,9 @@ export async function box(section, context, tapped) {
       get.textContent = label;
       offer = null;
     } finally {
-      get.disabled = false;
-      await show();
+      busy = false;
+      get.removeAttribute("aria-disabled");
+      if (await show()) drop.focus();
     }
   };
   get.addEventListener("click", tap);
