@@ -9,11 +9,12 @@ downloads a module or works offline, then kept with the module).
 import hashlib
 import json
 from functools import cache
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
@@ -54,15 +55,17 @@ def _static_version(source: str) -> str:
     if not manifest:
         for name in ("js/offline.js", "js/offline-kit.js", "css/learner.css"):
             path = finders.find(name)
-            parts.append(open(path, encoding="utf-8").read() if path else name)  # noqa: SIM115
+            parts.append(Path(path).read_text(encoding="utf-8") if isinstance(path, str) else name)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
 def _worker_source() -> str:
     """sw.js without its comment lines and indentation (it is fetched on a learner's first visit: every byte counts)."""
-    with open(finders.find("sw.js"), encoding="utf-8") as f:
-        lines = (line.strip() for line in f)
-        return "\n".join(line for line in lines if line and not line.startswith("//"))
+    path = finders.find("sw.js")
+    if not isinstance(path, str):
+        raise Http404("sw.js")
+    lines = (line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
 
 
 @login_not_required
