@@ -20,6 +20,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from tremplin.lib.yaml_files import yaml_load
+
 from .schema import ExplanationStep, ModuleFile, TrackFile
 
 
@@ -91,7 +93,7 @@ def parse_yaml(path: Path, errors: list[ContentError], data: bytes | None = None
     """A YAML mapping from ``path`` (or from ``data`` already read), or None with the error appended."""
     rel = rel or content_path(path)
     try:
-        raw = yaml.safe_load((path.read_bytes() if data is None else data).decode("utf-8"))
+        raw = yaml_load((path.read_bytes() if data is None else data).decode("utf-8"))
     except UnicodeDecodeError:
         errors.append(ContentError(rel, "", "le fichier n'est pas en UTF-8"))
         return None

@@ -24,6 +24,9 @@ from urllib.parse import urlparse
 
 import yaml
 
+from tremplin.lib.yaml_files import SAFE_LOADER as _LOADER
+from tremplin.lib.yaml_files import yaml_load
+
 from .content_files import ContentError, LoadedModule, read_curriculum
 from .schema import ExplanationStep, ModuleFile, RecapStep
 
@@ -100,7 +103,7 @@ class Report:
 def _yaml(path: Path):
     if not path.is_file():
         return None
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml_load(path.read_text(encoding="utf-8"))
 
 
 # --- Where things are in the YAML file --------------------------------------------------------
@@ -112,7 +115,7 @@ class LineMap:
         self.lines = path.read_text(encoding="utf-8").splitlines()
         self.spans: dict[str, tuple[int, int]] = {}
         try:
-            root = yaml.compose(path.read_text(encoding="utf-8"))
+            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=_LOADER)
         except yaml.YAMLError:
             root = None
         if root is not None:
@@ -435,7 +438,6 @@ def _abbreviation_explained(plain: str, start: int, end: int) -> bool:
 # a wrong address), every site address a known one, one name per character, no joke answer.
 # Rules: content/lint/facts.yaml, content/lint/characters.yaml, content/lint/operators.yaml.
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10 times faster
 _TLD = r"(?:fr|com|net|org|info|eu|io|be|exemple)"
 _HOST = re.compile(rf"(?<![\w.@/-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+{_TLD})(?![\w-])", re.I)
 _EMAIL_HOST = re.compile(rf"@((?:[a-z0-9-]+\.)+{_TLD})(?![\w-])", re.I)

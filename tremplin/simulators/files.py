@@ -20,6 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from tremplin.catalog.content_files import ContentError, content_path, parse_yaml, validation_errors
+from tremplin.lib.yaml_files import yaml_load
 
 from .schema import SimulatorFile, graph_errors
 
@@ -79,7 +80,7 @@ def module_simulator_errors(curriculum_root: Path, known: set[str]) -> list[Cont
     errors = []
     for module_file in sorted(Path(curriculum_root).glob("*/*/module.yaml")):
         try:
-            raw = yaml.safe_load(module_file.read_text(encoding="utf-8"))
+            raw = yaml_load(module_file.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, yaml.YAMLError):
             continue  # the curriculum reader reports it
         slugs = raw.get("simulators") if isinstance(raw, dict) else None
