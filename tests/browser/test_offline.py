@@ -78,6 +78,12 @@ def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_retu
     expect(note).to_have_text("C'est prêt : vous pouvez l'utiliser sans internet.", timeout=30_000)
     expect(page.get_by_role("button", name="Supprimer du téléphone")).to_be_visible()
     assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)") == f"{live_server.url}/apprendre/"
+    # Installable: Chromium reads the manifest without error; its one objection is Playwright's private window.
+    cdp = page.context.new_cdp_session(page)
+    assert cdp.send("Page.getAppManifest")["errors"] == []
+    errors = [e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]]
+    assert set(errors) <= {"in-incognito"}
+    cdp.detach()
 
     page.context.set_offline(True)
     page.add_init_script(RECORD_AUDIO)
