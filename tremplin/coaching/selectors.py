@@ -241,7 +241,8 @@ def _grid_plan(scope: Scope, group: Group | None, sort: str) -> _GridPlan:
     if sort == "activity":  # sorted by the database on the learners' latest progress (by name: read per batch)
         learners_qs = learners_qs.annotate(last_activity=Max("module_progress__last_activity_at")).order_by(
             F("last_activity").desc(nulls_last=True), "first_name", "last_name", "username")
-    assignments = list(assignments_of(scope=scope))
+    # The grid reads an assignment's target ids, due date and module (its learner and group rows are not shown).
+    assignments = list(Assignment.objects.filter(tenant_q(scope)).select_related("module", "module__track"))
     expanded = _expand(assignments, learner_ids=set())  # the due dates: only for the learners shown
     given = [(who, mods) for who, mods in expanded.per_assignment.values() if who and mods]
     if group is not None:
