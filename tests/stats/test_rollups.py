@@ -216,3 +216,37 @@ def test_a_period_read_from_the_query_string_never_fails():
     assert MARCH.label == "mars 2026"
     assert Period("quarter", D1).label == "1er trimestre 2026"
     assert Period("all", D1).previous() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rollups_at_once_run_one_after_the_other_so_nobody_is_counted_twice(world):
+    """Two workers rolling up the same day: each rollup transaction waits for the other (rollup.rollup_lock)."""
+    import threading
+
+    from django.db import connections, transaction
+
+    for learner in (world.only_angers, world.angers_and_saumur):
+        event(learner, D1)
+    rollup.days_rollup(days=[D1])
+    once = snapshot()
+    if connection.vendor == "sqlite":  # one writer at a time: every transaction begins IMMEDIATE (base settings)
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        return
+    holding, order = threading.Event(), []
+
+    def other_worker():
+        with transaction.atomic():  # another rollup, in the middle of its transaction
+            rollup.rollup_lock()
+            holding.set()
+            threading.Event().wait(1.0)
+            order.append("other worker done")
+        connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert holding.wait(10)
+    rollup.days_rollup(days=[D1])  # waits for the other worker's commit
+    order.append("this rollup done")
+    thread.join()
+    assert order == ["other worker done", "this rollup done"]
+    assert snapshot() == once

@@ -195,9 +195,24 @@ def _trainers_insert(first: dt.date, last: dt.date) -> int:
                     f"SELECT s.d, s.p, s.o, s.dep, s.reg FROM ({sql}) s", params)
 
 
+# Rollups replace rows (delete, then insert from the sources). Two workers doing it at once for the same day would
+# both delete nothing and both insert: counts twice. Every rollup transaction first takes this PostgreSQL advisory
+# lock (released at commit), so they run one after the other; SQLite lets one writer at a time anyway.
+ROLLUP_LOCK = 7_204_1001
+
+
+def rollup_lock() -> None:
+    """Inside a transaction: wait until no other rollup transaction runs."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
+
+
 def _base_rollup(first: dt.date, last: dt.date, summary: RollupSummary) -> None:
     """Replace the base rows of [first, last] (one transaction: readers see the old rows or the new ones)."""
     with transaction.atomic():
+        rollup_lock()
         for model in (ActivityDay, Tally, TrainerDay):
             model.objects.filter(day__range=(first, last)).delete()
         summary.activity_rows += _activity_insert(first, last)
@@ -370,6 +385,7 @@ def _impact_figures(period: Period) -> None:
 def derive_period(period: Period) -> None:
     """Replace every figure of ``period`` from the base rollups (one transaction)."""
     with transaction.atomic():
+        rollup_lock()
         PeriodFigure.objects.filter(period=period.kind, start=period.start).delete()
         _distinct_figures(period, "people_reached", "stats_activityday")
         if period.kind == "all":  # nobody was active before the beginning: new people are the people reached
@@ -448,6 +464,7 @@ def timezone_localdate(moment: dt.datetime) -> dt.date:
 def all_rollup() -> RollupSummary:
     """Everything again from the source tables: the rollups are emptied and rebuilt."""
     with transaction.atomic():
+        rollup_lock()
         for model in (ActivityDay, Tally, TrainerDay, PeriodFigure):
             model.objects.all().delete()
     bounds = source_days_bounds()
