@@ -1,4 +1,4 @@
-# Tremplin's production image: gunicorn (the web service) or the background worker (same image, another command).
+# Tremplin's production image: granian (the web service) or the background worker (same image, another command).
 # Plain on purpose: the official Python image, Debian's packages, the pinned dependencies of pyproject.toml.
 # compose.yaml runs it with PostgreSQL; docs/deployment.md explains both ways (this or `make prod`).
 FROM python:3.11-slim
@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=config.settings.prod \
-    TREMPLIN_BIND=0.0.0.0:8000
+    WEB_CONCURRENCY=3
 
 # PDFs (WeasyPrint: Pango, a font), « Écouter » (espeak-ng, opusenc), backups (pg_dump, pg_restore).
 RUN apt-get update \
@@ -34,4 +34,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
     CMD python -c "import os, urllib.request as u; h = os.environ['DJANGO_ALLOWED_HOSTS'].split(',')[0].strip().lstrip('.'); u.urlopen(u.Request('http://127.0.0.1:8000/sante/', headers={'Host': h}), timeout=4)"
 
-CMD ["gunicorn", "-c", "config/gunicorn.conf.py"]
+# The options of the Procfile's web line (ADR 0016), listening on every interface of the container.
+CMD ["sh", "-c", "exec granian --interface wsgi --host 0.0.0.0 --port 8000 --workers $WEB_CONCURRENCY --blocking-threads 1 --respawn-failed-workers --workers-kill-timeout 30 --log-level warning --no-access-log config.wsgi:application"]

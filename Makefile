@@ -87,7 +87,7 @@ bench: install ## run the benchmarks (ratios against a baseline in the same proc
 	for b in bench/bench_*.py; do DJANGO_SETTINGS_MODULE=config.settings.test $(PY) $$b; done
 
 # Production on one machine (docs/deployment.md). Settings come from .env (see .env.example) or the environment;
-# honcho reads .env for each command and runs the Procfile (web: gunicorn, worker: db_worker).
+# honcho reads .env for each command and runs the Procfile (web: granian, worker: db_worker).
 PROD_RUN := DJANGO_SETTINGS_MODULE=config.settings.prod $(VENV)/bin/honcho run
 
 prod: install system-check var ## production: migrate, static files, content if new, then server + worker (.env)

@@ -49,8 +49,8 @@ def server_env(database_url: str) -> dict[str, str]:
 
 def server_command(server: str, port: int, workers: int) -> list[str]:
     if server == "gunicorn":
-        return [str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "--workers", str(workers),
-                "--bind", f"127.0.0.1:{port}"]
+        return [str(BIN / "gunicorn"), "config.wsgi:application", "--worker-class", "sync", "--workers", str(workers),
+                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     return [str(BIN / "granian"), "--interface", "wsgi", "config.wsgi:application", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers), "--blocking-threads", "1", "--no-log"]
 
@@ -183,7 +183,7 @@ def main() -> None:
           f"{os.cpu_count()} cores; {args.duration} s per measure; pages: {home} {step}")
     servers = [s for s in args.servers.split(",") if (BIN / s).exists()]
     for missing in set(args.servers.split(",")) - set(servers):
-        print(f"{missing} is not installed in this venv: skipped (pip install granian==2.8.7 to compare)")
+        print(f"{missing} is not installed in this venv: skipped (pip install gunicorn==27.0.1 to compare)")
     results: dict[tuple[str, str, int], list[dict]] = {}
     for round_ in range(1, args.rounds + 1):  # servers alternate: a neighbour's load on the machine hits both
         for server in servers:
