@@ -157,6 +157,10 @@ def main() -> None:
         ("trainer: grid, status filter", trainer_client, f"{grid}?statut=needs_help"),
         ("trainer: grid CSV (everyone)", trainer_client, reverse("trainer:followup_export")),
     ]
+    # The trainer's other pages, to find any list that grows with the structure (not the hot paths themselves).
+    pages += [(f"other: {name}", trainer_client, reverse(f"trainer:{name}")) for name in (
+        "home", "learners", "group_list", "group_create", "workshop_list", "assignment_list", "assignment_create",
+        "record_list", "diagnostic_overview", "duplicates", "cards", "organisation", "referral_list")]
     print(f"database: {connection.settings_dict['NAME']} ({connection.vendor}); structure « {organisation.name} »: "
           f"{n_enrolled:,} enrolled, {ModuleProgress.objects.count():,} module progress rows, "
           f"{n_assignments:,} assignments; baseline (accessibility page) {baseline:.1f} ms; "

@@ -246,9 +246,9 @@ def _first_step(w) -> str:
 LEARNER_PAGES = {
     # page → (URL builder, what it must list, ceiling: measured + 1). Hot paths (issue 15): the home and track
     # pages read the curriculum from memory (one query for the content release) and the learner's progress columns.
-    "learner home": (lambda w: reverse("learner:home"), "module", 8),
+    "learner home": (lambda w: reverse("learner:home"), "module", 7),
     "track page": (lambda w: reverse("learner:track", args=[w.track.slug]), "module", 6),
-    "step page": (_first_step, None, 6),
+    "step page": (_first_step, None, 4),
     "simulators list": (lambda w: reverse("learner:simulators"), None, 8),
 }
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from tremplin.accounts.models import User
-from tremplin.catalog.cache import ModuleEntry, catalog
+from tremplin.catalog.cache import Catalog, ModuleEntry, catalog
 from tremplin.organisations.access import Scope, parse_id
 from tremplin.organisations.selectors import learners_of
 from tremplin.progress.selectors import completed_module_ids
@@ -99,21 +99,21 @@ def needs_human_help(results: list[CompetenceResult]) -> bool:
     return by.get("utiliser-un-appareil", 1) == 0 or sum(1 for r in results if r.rank == 0) >= 4
 
 
-def recommended_modules(*, learner: User, results: list[CompetenceResult],
-                        done: set[int] | None = None) -> list[ModuleEntry]:
+def recommended_modules(*, learner: User, results: list[CompetenceResult], done: set[int] | None = None,
+                        curriculum: Catalog | None = None) -> list[ModuleEntry]:
     """Modules that train the weakest competences at a level that fits, not yet completed.
 
     Weakest competence first (framework order breaks ties: the device before the rest), then
     round-robin: each weak competence in turn gets its most focused fitting module. The modules come from the
     content release's catalogue in memory; ``done`` (the ids of the modules the learner completed) when the
-    caller has already read them.
+    caller has already read them; ``curriculum``: the catalogue the caller already holds.
     """
     weak = sorted((r for r in results if r.level in MODULE_LEVELS_FOR), key=lambda r: r.rank)
     if not weak:
         return []
     if done is None:
         done = completed_module_ids(learner=learner)
-    modules = [m for m in catalog().modules if m.pk not in done]
+    modules = [m for m in (curriculum or catalog()).modules if m.pk not in done]
     queues = []
     for r in weak:
         fitting = [m for m in modules if r.competence in m.competences and m.level in MODULE_LEVELS_FOR[r.level]]
