@@ -71,9 +71,12 @@ def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_retu
     module = Module.objects.get(slug=MODULE)
     sign_in_with_code(page, live_server.url, side.learner.username, PIN)
     go(page, f"{live_server.url}/apprendre/module/{MODULE}/")
+    expect(page.get_by_role("button", name="Supprimer du téléphone")).to_be_hidden()
     click(page, "Disponible sans internet")
     note = page.locator("[data-offline] [role=status]")
-    expect(note).to_contain_text(re.compile(r"Cela prend \d+ Ko sur le téléphone"))  # the size, before anything
+    # The size, before anything is downloaded, and a lighter choice without the sounds of « Écouter ».
+    expect(note).to_contain_text(re.compile(r"Cela prend \d+ Ko sur le téléphone, dont \d+ Ko pour le son"))
+    expect(page.get_by_role("button", name=re.compile(r"Sans le son \(\d+ Ko\)"))).to_be_visible()
     click(page, re.compile(r"Télécharger \(\d+ Ko\)"))
     expect(note).to_have_text("C'est prêt : vous pouvez l'utiliser sans internet.", timeout=30_000)
     expect(page.get_by_role("button", name="Supprimer du téléphone")).to_be_visible()

@@ -43,9 +43,13 @@ async function networkFirst(event, request, path) {
 async function cacheFirst(event, request, name) {
   const kept = await caches.match(request, ANY);
   if (kept) return kept;
-  const response = await fetch(request);
-  if (name) event.waitUntil(keep(name, request, response));
-  return response;
+  try {
+    const response = await fetch(request);
+    if (name) event.waitUntil(keep(name, request, response));
+    return response;
+  } catch {
+    return new Response("", { status: 504 }); // offline and not kept: the page falls back (« Écouter »: the phone's voice)
+  }
 }
 
 self.addEventListener("fetch", (event) => {

@@ -31,12 +31,12 @@ async function kept(kind, slug) {
 }
 
 // Fetches every URL into a new cache; the manifest goes in last (a cache without it is a download cut short).
-async function save(kind, manifest, urls, progress) {
+async function save(kind, manifest, urls, progress, quiet) {
   const name = prefix(kind, manifest.slug) + manifest.content_version;
   await caches.delete(name);
   const cache = await caches.open(name);
   try {
-    const all = [...new Set(urls)];
+    const all = [...new Set(urls)].filter((url) => !(quiet && url.includes("/ecouter/")));
     for (let i = 0; i < all.length; i += 1) {
       const url = all[i];
       const response = await fetch(url, { cache: "no-cache", credentials: "same-origin" });
@@ -63,13 +63,14 @@ async function save(kind, manifest, urls, progress) {
   }
 }
 
-async function download(kind, manifest, progress) {
+// quiet: without the « Écouter » sounds (most of the weight); offline, the phone's own voice reads instead.
+async function download(kind, manifest, progress, quiet) {
   const extra = [TEXTS, document.querySelector("script[data-kit]").dataset.kit];
-  if (kind === "module") return save(kind, manifest, [...manifest.urls, ...extra], progress);
+  if (kind === "module") return save(kind, manifest, [...manifest.urls, ...extra], progress, quiet);
   const slugs = Object.keys(manifest.modules || {});
   for (const [i, slug] of slugs.entries()) {
     const module = await json(manifestUrl("module", slug));
-    await save("module", module, [...module.urls, ...extra], () => {});
+    await save("module", module, [...module.urls, ...extra], () => {}, quiet);
     progress(i + 1, slugs.length); // « Téléchargement… 3 sur 11 »: modules of the track
   }
   return save(kind, manifest, [location.pathname, ...extra], () => {});
@@ -91,26 +92,31 @@ export async function box(section, context, tapped) {
   const [get, drop] = section.querySelectorAll("button");
   const note = section.querySelector("[role=status]");
   const label = get.textContent;
+  const lighter = Object.assign(get.cloneNode(), { hidden: true });
+  get.after(lighter);
   let offer = null;
   let busy = false;
   const show = async () => {
     const here = await kept(kind, slug);
     get.hidden = !!here;
+    lighter.hidden = !!here || !offer || !offer.audio_bytes;
     drop.hidden = !here;
     return here;
   };
-  const tap = async () => {
+  const tap = async (quiet) => {
     if (busy) return;
     busy = true; // not `disabled`: the button keeps the focus
     get.setAttribute("aria-disabled", "true");
     try {
       if (!offer) {
         offer = await json(manifestUrl(kind, slug));
-        note.textContent = fill(t.ask, { size: size(t, offer.bytes) });
+        const audio = offer.audio_bytes || 0;
+        note.textContent = fill(audio ? t.ask_audio : t.ask, { size: size(t, offer.bytes), audio: size(t, audio) });
         get.textContent = fill(t.get, { size: size(t, offer.bytes) });
+        lighter.textContent = fill(t.get_quiet, { size: size(t, offer.bytes - audio) });
         return;
       }
-      await download(kind, offer, (done, total) => { note.textContent = fill(t.getting, { done, total }); });
+      await download(kind, offer, (done, total) => { note.textContent = fill(t.getting, { done, total }); }, quiet === true);
       note.textContent = t.ready;
       get.textContent = label;
       offer = null;
@@ -124,7 +130,8 @@ export async function box(section, context, tapped) {
       if (await show()) drop.focus();
     }
   };
-  get.addEventListener("click", tap);
+  get.addEventListener("click", () => tap(false));
+  lighter.addEventListener("click", () => tap(true));
   drop.addEventListener("click", async () => {
     await remove(kind, slug, (await kept(kind, slug) || {}).manifest);
     note.textContent = t.removed;
