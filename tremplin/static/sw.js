@@ -20,12 +20,15 @@ self.addEventListener("activate", (event) => event.waitUntil((async () => {
   }
 })()));
 
-function keep(name, request, response) {
-  if (response.status === 200 && !response.redirected && response.type === "basic") {
-    const copy = response.clone();
-    return caches.open(name).then((cache) => cache.put(request, copy)).catch(() => {});
-  }
-  return Promise.resolve();
+// Keeps a copy (the 200 most recent pages at most); the clone is taken before the page reads the body.
+async function keep(name, request, response) {
+  if (response.status !== 200 || response.redirected || response.type !== "basic") return;
+  const copy = response.clone();
+  try {
+    const cache = await caches.open(name);
+    await cache.put(request, copy);
+    if (name === PAGES) for (const old of (await cache.keys()).slice(0, -200)) await cache.delete(old);
+  } catch { /* full or private mode: the page still came */ }
 }
 
 async function networkFirst(event, request, path) {
