@@ -10,8 +10,8 @@
 #   sudo bench/load/run.sh                 # 20 s per measurement, 20 and 50 connections
 #   LOAD_DURATION=30 sudo bench/load/run.sh
 # Environment: LOAD_DURATION, LOAD_CONNECTIONS (20,50), LOAD_DB (tremplin_load), LOAD_NETNS (tremplin-load),
-# KOLIBRI_VENV (/opt/kolibri-venv), KOLIBRI_HOME (/tmp/tremplin-load/kolibri-home), WEB_CONCURRENCY (gunicorn's
-# workers; config/gunicorn.conf.py's default otherwise), PGSOCKET (/var/run/postgresql).
+# KOLIBRI_VENV (/opt/kolibri-venv), KOLIBRI_HOME (/tmp/tremplin-load/kolibri-home), WEB_CONCURRENCY (the web
+# server's workers; the Procfile's default otherwise), PGSOCKET (/var/run/postgresql).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,7 +46,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.prod
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-load-run-$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9)}
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_SECURE_SSL_REDIRECT=false
-export TREMPLIN_BIND=127.0.0.1:$TREMPLIN_PORT
+export TREMPLIN_BIND=127.0.0.1:$TREMPLIN_PORT TREMPLIN_HOST=127.0.0.1 TREMPLIN_PORT
 if ! psql -h "$PGSOCKET" -U postgres -Atc "select 1 from pg_database where datname='$DB'" | grep -q 1; then
   echo "First run: database $DB with the curriculum and the demo network" >&2
   createdb -h "$PGSOCKET" -U postgres "$DB"
@@ -91,17 +91,19 @@ trap stop EXIT INT TERM
 "${KOLIBRI[@]}" start --foreground --port "$KOLIBRI_PORT" >"$SCRATCH/kolibri.log" 2>&1 &
 KOLIBRI_PID=$!
 PIDS+=("$KOLIBRI_PID")
-if [ -f config/gunicorn.conf.py ]; then
-  SERVER=("$ROOT/.venv/bin/gunicorn" -c config/gunicorn.conf.py)  # the Procfile's web process
-  SERVER_NAME="gunicorn -c config/gunicorn.conf.py"
-  WORKERS=$("$PY" -c "import runpy; print(runpy.run_path('config/gunicorn.conf.py')['workers'])")
+WEB=$(sed -n 's/^web: //p' Procfile 2>/dev/null || true)
+if [ -n "$WEB" ]; then
+  # The Procfile's web process, as `make prod` starts it (ADR 16).
+  SERVER=(bash -c "exec $WEB")
+  SERVER_NAME="the Procfile's web process ($(basename "${WEB%% *}"))"
+  WORKERS=${WEB_CONCURRENCY:-$(( $(nproc) * 2 + 1 ))}
 else
   WORKERS=${WEB_CONCURRENCY:-2}
   SERVER=("$ROOT/.venv/bin/gunicorn" config.wsgi:application -w "$WORKERS" -b "$TREMPLIN_BIND")
   SERVER_NAME="gunicorn (sync)"
 fi
 "${IN_NS[@]}" "${SERVER[@]}" >"$SCRATCH/tremplin.log" 2>&1 &
-TREMPLIN_PID=$!  # ip netns exec execs the server: this is gunicorn's master
+TREMPLIN_PID=$!  # ip netns exec and bash exec the server: this is its main process
 PIDS+=("$TREMPLIN_PID")
 
 for url in "http://127.0.0.1:$TREMPLIN_PORT/connexion/" "http://127.0.0.1:$KOLIBRI_PORT/fr-fr/auth/"; do
