@@ -69,7 +69,11 @@ def events_of(learner):
 
 def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_returns(page, live_server, side):
     module = Module.objects.get(slug=MODULE)
+    worker_fetched = []
+    page.context.on("request", lambda r: worker_fetched.append(r.url) if r.url.endswith("/sw.js") else None)
     sign_in_with_code(page, live_server.url, side.learner.username, PIN)
+    page.wait_for_timeout(300)
+    assert worker_fetched == []  # the first learner page (« Bonjour … ») leaves the service worker out of its weight
     go(page, f"{live_server.url}/apprendre/module/{MODULE}/")
     expect(page.get_by_role("button", name="Supprimer du téléphone")).to_be_hidden()
     click(page, "Disponible sans internet")

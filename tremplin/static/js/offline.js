@@ -51,8 +51,13 @@ async function update(send) {
 }
 
 if (sw && window.caches && me) {
+  // The worker comes with the second learner page (or « Disponible sans internet »): not in a first visit's weight.
+  // Once active, the worker learns who is signed in (the status message), even on the page that registered it.
+  const register = () => sw.register("/apprendre/sw.js", { scope: "/apprendre/" })
+    .then(() => sw.ready).then(() => refresh(true)).catch(() => {});
   addEventListener("load", () => {
-    sw.register("/apprendre/sw.js", { scope: "/apprendre/" }).catch(() => {});
+    if (localStorage.getItem("tremplin-sw")) register();
+    else localStorage.setItem("tremplin-sw", "1");
     refresh(true);
     // A step opened online: the server follows this module, not the phone.
     if (step && live) ask({ type: "doing", module: step.dataset.module, set: false });
@@ -67,8 +72,10 @@ if (sw && window.caches && me) {
       if (names.some((n) => n.startsWith(`tremplin-${box.dataset.offline}:${box.dataset.slug}:`))) {
         kit().then((k) => k.box(box, context));
       } else {
-        box.querySelector("button").addEventListener("click", () => kit().then((k) => k.box(box, context, true)),
-          { once: true });
+        box.querySelector("button").addEventListener("click", () => {
+          register();
+          kit().then((k) => k.box(box, context, true));
+        }, { once: true });
       }
     });
   }
