@@ -313,7 +313,8 @@ def response_text(response) -> str:
         book = load_workbook(io.BytesIO(data), read_only=True)
         parts += [str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
                   for cell in row if cell is not None]
-    elif kind.startswith("text/") or kind in {"application/json", "image/svg+xml"}:
+    elif kind.startswith("text/") or kind in {"application/json", "application/manifest+json", "image/svg+xml",
+                                              "application/javascript"}:
         parts.append(html.unescape(data.decode("utf-8", errors="replace")))
     elif kind == "audio/ogg":
         pass  # a step read aloud (ADR 13): shared content, no words to read in the file itself

@@ -102,6 +102,10 @@ ROUTES: dict[str, Route] = {
     "attestation": Route(others=REDIRECT, shows=OWNER),
     "asset": Route(public=True),
     "listen_step": Route(open=True),  # a step read aloud (ADR 13): shared content, like the step itself
+    # Installable and offline (ADR 18): the same file for everybody, nothing about anyone.
+    "service_worker": Route(public=True),
+    "web_manifest": Route(public=True),
+    "offline_texts": Route(public=True),
     "handout": Route(open=True),
     "keep": Route(methods=("GET", "POST"), owner=REDIRECT | {"POST": {302}}, body=lambda w: {"first_name": "Lina"}),
     "attach": Route(methods=("POST",), body=lambda w: {"action": "add"}),
