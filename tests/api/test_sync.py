@@ -127,6 +127,19 @@ def test_batches_arriving_out_of_order_end_in_the_same_progress(content, client)
         uuid.UUID(queue.events[-1]["id"]))
 
 
+def test_a_wrong_answer_arriving_after_the_right_one_it_came_before_still_counts_as_the_first(content, client):
+    in_order, reversed_ = LearnerFactory(), LearnerFactory()
+    client.force_login(in_order)
+    sync(client, in_order, offline_journey().events)
+    client.force_login(reversed_)
+    queue = offline_journey()
+    sync(client, reversed_, queue.events[7:])  # step 7's right answer, then the rest of the module
+    assert progress_of(reversed_)["answers"]["q-appuyer"]["first"] is True  # for now
+    sync(client, reversed_, queue.events[:7])  # the phone that held step 7's earlier wrong answer comes online
+    assert progress_of(reversed_) == progress_of(in_order)
+    assert progress_of(reversed_)["score"] == 0.75
+
+
 def test_events_of_one_batch_are_applied_in_the_order_they_happened(content, learner_client, learner):
     queue = offline_journey()
     response = sync(learner_client, learner, list(reversed(queue.events)))  # the device sent them backwards

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from tremplin.accounts.models import User
@@ -86,7 +87,10 @@ def event_record(
             if module is not None:
                 progress, _ = ModuleProgress.objects.select_for_update().get_or_create(learner=learner, module=module)
                 positions, questions = _module_layout(module)
-                _apply(progress, event, positions, questions)
+                if client_timestamp is None:
+                    _apply(progress, event, positions, questions)
+                else:  # made on the device, perhaps before events already here: refold in the order they happened
+                    progress = _refold(progress, positions, questions)
                 progress.save()
     except IntegrityError:
         # The same id arrived twice at once (double tap): the other request stored it.
@@ -99,10 +103,25 @@ def event_record(
     return event, True
 
 
+# When an event happened: the device's clock for what was done offline and sent later (never after its arrival).
+EVENT_MOMENT = Least(Coalesce("client_timestamp", "stored_at"), "stored_at")
+
+
+def _refold(progress: ModuleProgress, positions: dict[str, int], questions: list[str]) -> ModuleProgress:
+    """The row again from its events in the order they happened (an answer sent late still counts as the first
+    one if it was made first)."""
+    fresh = ModuleProgress(pk=progress.pk, learner_id=progress.learner_id, module_id=progress.module_id)
+    events = LearningEvent.objects.filter(learner_id=progress.learner_id, module_id=progress.module_id)
+    for event in events.order_by(EVENT_MOMENT, "stored_at", "id"):
+        _apply(fresh, event, positions, questions)
+    return fresh
+
+
 @transaction.atomic
 def progress_rebuild(*, learner: User | None = None) -> int:
-    """Recompute every ModuleProgress (of one learner, or everyone) from the events."""
-    events = LearningEvent.objects.filter(module__isnull=False).order_by("learner_id", "module_id", "stored_at", "id")
+    """Recompute every ModuleProgress (of one learner, or everyone) from the events, in the order they happened."""
+    events = LearningEvent.objects.filter(module__isnull=False).order_by("learner_id", "module_id", EVENT_MOMENT,
+                                                                         "stored_at", "id")
     rows = ModuleProgress.objects.all()
     if learner is not None:
         events = events.filter(learner=learner)
