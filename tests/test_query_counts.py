@@ -175,6 +175,9 @@ TRAINER_PAGES = {
     "diagnostic overview": ("trainer:diagnostic_overview", "learner", 10),
     "signup links": ("trainer:signup_links", "signup", 9),
     "organisation members": ("trainer:organisation", "trainer", 10),
+    # The learner pickers: one page of a search (50 at most), so every learner of these small worlds shows.
+    "new group form": ("trainer:group_create", "learner", 11),
+    "assignment form": ("trainer:assignment_create", "learner", 14),
 }
 # The follow-up grid's other shapes (issue 15): sorted by need, filtered by status, and its CSV export.
 GRID_VARIANTS = {
@@ -227,6 +230,15 @@ def test_the_follow_up_grid_export_makes_as_many_queries_for_an_organisation_thr
         assert all(name in text for name in world.names["learner"])
         counts[world.size] = len(ctx.captured_queries)
     assert counts[N] == counts[3 * N] <= 14, counts
+
+
+def test_a_group_s_page_with_its_learner_picker_makes_as_many_queries_for_an_organisation_three_times_bigger(
+        worlds):
+    from tremplin.coaching.models import Group
+
+    _assert_same_count(worlds, "group page", visitor=lambda w: w.admin, rows="learner", ceiling=15,
+                       url_of=lambda w: reverse("trainer:group_detail",
+                                                args=[Group.objects.get(name=w.names["group"][0]).pk]))
 
 
 def test_the_organisation_page_lists_pending_invitations_without_a_query_each(worlds):

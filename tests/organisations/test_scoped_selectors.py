@@ -91,6 +91,8 @@ LISTS = {
                    lambda w, side: {side.trainer.pk, side.admin.pk, w.both.pk}),
     "signup_links_of": (lambda s, w, side: organisations.signup_links_of(scope=s),
                         lambda w, side: {side.signup_link.pk}),
+    "learners_matching": (lambda s, w, side: coaching.learners_matching(scope=s, query=side.learner.first_name),
+                          lambda w, side: {side.learner.pk}),
     "groups_of": (lambda s, w, side: coaching.groups_of(scope=s), lambda w, side: {side.group.pk}),
     "workshops_of": (lambda s, w, side: coaching.workshops_of(scope=s), lambda w, side: {side.workshop.pk}),
     "assignments_of": (lambda s, w, side: coaching.assignments_of(scope=s), lambda w, side: {side.assignment.pk}),

@@ -56,6 +56,20 @@ def workshop_of(*, scope: Scope, workshop_id) -> Workshop | None:
     return Workshop.objects.filter(tenant_q(scope), pk=pk).select_related("group").first() if pk else None
 
 
+def learners_matching(*, scope: Scope, query: str = "", exclude: Iterable = ()) -> QuerySet[User]:
+    """The scope's learners whose first name, last name or login code contains ``query`` (all when empty),
+    without ``exclude`` (the ones already chosen): what a learner picker pages through."""
+    qs = learners_of(scope=scope)
+    query = (query or "").replace("\x00", "").strip()[:100]
+    if query:
+        qs = qs.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query)
+                       | Q(username__icontains=query.replace("-", "").replace(" ", "").upper()))
+    exclude = list(exclude)
+    if exclude:
+        qs = qs.exclude(pk__in=exclude)
+    return qs
+
+
 def attendance_sheet(*, scope: Scope, workshop: Workshop) -> tuple[list[User], set]:
     """The learners to tick (group members, then anyone already marked present) and who is present."""
     present = set(Attendance.objects.filter(workshop=workshop).values_list("learner_id", flat=True))

@@ -29,7 +29,7 @@ from tremplin.coaching.enums import (
 from tremplin.coaching.selectors import groups_of, workshop_venues
 from tremplin.coaching.services import AccompanimentInput, accompaniment_errors
 from tremplin.organisations.models import Commune
-from tremplin.organisations.selectors import learners_of
+from tremplin.organisations.selectors import learner_of, learners_of
 
 
 def client_token_field() -> forms.UUIDField:
@@ -50,11 +50,14 @@ class LearnerChoice(forms.ModelChoiceField):
 
 
 class GroupForm(forms.Form):
+    """The members are checked in a picker the view draws (the chosen ones, then one page of a search): the field
+    only checks that every posted id is a learner of the scope, it is never drawn with all of them."""
+
     token = client_token_field()
     name = forms.CharField(label=_("Nom du groupe"), max_length=120,
                            error_messages={"required": _("Donnez un nom au groupe.")})
     members = LearnerChoices(label=_("Membres"), queryset=None, required=False,
-                             widget=forms.CheckboxSelectMultiple,
+                             widget=forms.MultipleHiddenInput,
                              error_messages={"invalid_choice": _("Une personne choisie n'est pas suivie ici.")})
 
     def __init__(self, *args, scope, **kwargs):
@@ -115,13 +118,16 @@ class AssignmentForm(forms.Form):
     token = client_token_field()
     content = forms.ChoiceField(label=_("Quoi ?"), error_messages={"required": _("Choisissez un parcours ou un "
                                                                                   "module.")})
-    target = forms.ChoiceField(label=_("Pour qui ?"), error_messages={"required": _("Choisissez un groupe ou une "
-                                                                                     "personne.")})
+    target = forms.ChoiceField(label=_("Pour qui ?"), error_messages={
+        "required": _("Choisissez un groupe ou une personne."),
+        "invalid_choice": _("Choisissez un groupe ou une personne de la liste.")})
     due_date = forms.DateField(label=_("À faire avant le (facultatif)"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                error_messages={"invalid": _("Cette date n'est pas valide (jj/mm/aaaa).")})
 
-    def __init__(self, *args, scope, **kwargs):
+    def __init__(self, *args, scope, learners=(), **kwargs):
+        """``learners``: the page of the learner search the trainer sees (at most a page, never the whole
+        structure); the learner already chosen (posted, or ``?pour=``) is offered too."""
         super().__init__(*args, **kwargs)
         self.organisation = scope.organisation
         tracks = list(Track.objects.filter(is_active=True))
@@ -132,7 +138,13 @@ class AssignmentForm(forms.Form):
             content.append((t.title, [(f"module:{m.slug}", m.title) for m in modules if m.track_id == t.pk]))
         self.fields["content"].choices = content
         self.groups = {str(g.pk): g for g in groups_of(scope=scope)}
-        self.learners = {str(u.pk): u for u in learners_of(scope=scope)}
+        shown = list(learners)
+        selected = (self.data.get("target") if self.is_bound else self.initial.get("target")) or ""
+        kind, _sep, key = str(selected).partition(":")
+        if kind == "learner" and key not in {str(u.pk) for u in shown}:
+            if chosen := learner_of(scope=scope, learner_id=key):
+                shown.insert(0, chosen)
+        self.learners = {str(u.pk): u for u in shown}
         self.fields["target"].choices = [
             ("", _("— choisir —")),
             (_("Groupes"), [(f"group:{k}", g.name) for k, g in self.groups.items()]),

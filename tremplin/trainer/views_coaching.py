@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.coaching import selectors, services
 from tremplin.coaching.enums import THEME_LABELS
 from tremplin.organisations.access import found_or_404
-from tremplin.organisations.selectors import learners_of
+from tremplin.organisations.selectors import learners_among, learners_of
 
 from .decorators import trainer_required
 from .forms_coaching import AssignmentForm, AttendanceForm, GroupForm, WorkshopForm
@@ -40,9 +41,45 @@ def group_list(request: HttpRequest, scope) -> HttpResponse:
         "groups": selectors.groups_of(scope=scope)})
 
 
+# The learner picker of the group and assignment forms: one page of a search, never the whole structure. Without
+# JavaScript, « Chercher » and the page buttons send the form back to itself: nothing is saved, what was typed and
+# the learners already ticked come back (the ticked ones first, then the page).
+PICKER_PAGE = 50
+
+
+def _searching(request: HttpRequest) -> bool:
+    return request.method == "POST" and (request.POST.get("action") == "search" or "page" in request.POST)
+
+
+def _kept(request: HttpRequest, *names: str) -> dict:
+    """What was typed in the form, shown again after a search (unchecked: nothing is saved)."""
+    return {n: request.POST.get(n, "").replace("\x00", "")[:200] for n in names if request.POST.get(n)}
+
+
+def _picker(request: HttpRequest, scope, *, exclude=()):
+    source = request.POST if request.method == "POST" else request.GET
+    query = source.get("q", "").replace("\x00", "").strip()[:100]
+    page = Paginator(selectors.learners_matching(scope=scope, query=query, exclude=exclude),
+                     PICKER_PAGE).get_page(source.get("page"))
+    return {"query": query, "page": page, "page_size": PICKER_PAGE}
+
+
+def _group_page(request: HttpRequest, scope, form, chosen, *, status=200, **extra) -> HttpResponse:
+    return render(request, "trainer/coaching/group_form.html", {
+        "form": form, "chosen": chosen, **_picker(request, scope, exclude=[u.pk for u in chosen]), **extra},
+        status=status)
+
+
+def _posted_members(request: HttpRequest, scope) -> list:
+    return learners_among(scope=scope, learner_ids=request.POST.getlist("members"))
+
+
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest, scope) -> HttpResponse:
+    if _searching(request):
+        form = GroupForm(scope=scope, initial=_kept(request, "name", "token"))
+        return _group_page(request, scope, form, _posted_members(request, scope))
     form = GroupForm(request.POST or None, scope=scope)
     if request.method == "POST":
         if form.is_valid():
@@ -55,16 +92,20 @@ def group_create(request: HttpRequest, scope) -> HttpResponse:
             else:
                 messages.success(request, _("Le groupe « %(name)s » est créé.") % {"name": group.name})
                 return redirect("trainer:group_detail", group_id=group.pk)
-        return render(request, "trainer/coaching/group_form.html", {"form": form}, status=400)
-    return render(request, "trainer/coaching/group_form.html", {"form": form})
+        return _group_page(request, scope, form, _posted_members(request, scope), status=400)
+    return _group_page(request, scope, form, [])
 
 
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def group_detail(request: HttpRequest, group_id, scope) -> HttpResponse:
     group = found_or_404(selectors.group_of(scope=scope, group_id=group_id))
-    initial = {"name": group.name, "members": list(group.members.all())}
-    form = GroupForm(request.POST or None, scope=scope, initial=initial)
+    extra = {"group": group, "assignments": selectors.assignments_of(scope=scope).filter(group=group),
+             "workshops": selectors.workshops_of(scope=scope).filter(group=group)}
+    if _searching(request):
+        form = GroupForm(scope=scope, initial=_kept(request, "name"))
+        return _group_page(request, scope, form, _posted_members(request, scope), **extra)
+    form = GroupForm(request.POST or None, scope=scope, initial={"name": group.name})
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -75,13 +116,9 @@ def group_detail(request: HttpRequest, group_id, scope) -> HttpResponse:
             else:
                 messages.success(request, _("Le groupe est enregistré."))
                 return redirect("trainer:group_detail", group_id=group.pk)
-        status = 400
-    else:
-        status = 200
-    return render(request, "trainer/coaching/group_form.html", {
-        "form": form, "group": group,
-        "assignments": selectors.assignments_of(scope=scope).filter(group=group),
-        "workshops": selectors.workshops_of(scope=scope).filter(group=group)}, status=status)
+        return _group_page(request, scope, form, _posted_members(request, scope), status=400, **extra)
+    members = list(group.members.order_by("first_name", "last_name", "username"))
+    return _group_page(request, scope, form, members, **extra)
 
 
 # --- workshops ----------------------------------------------------------------------------------------
@@ -165,18 +202,33 @@ OTHERS_SHOWN = 40
 @trainer_required
 @require_GET
 def assignment_list(request: HttpRequest, scope) -> HttpResponse:
+    page = Paginator(selectors.assignments_of(scope=scope).order_by("due_date", "-created_at", "pk"),
+                     ASSIGNMENTS_PAGE).get_page(request.GET.get("page"))
     return render(request, "trainer/coaching/assignments.html", {
-        "assignments": selectors.assignments_of(scope=scope),
-        "today": timezone.localdate()})
+        "page": page, "assignments": page.object_list, "today": timezone.localdate()})
+
+
+ASSIGNMENTS_PAGE = 50
+
+
+def _assignment_page(request: HttpRequest, scope, *, data=None, initial=None, status=200):
+    picker = _picker(request, scope)
+    form = AssignmentForm(data, scope=scope, initial=initial, learners=picker["page"].object_list)
+    return form, {"form": form, **picker}, status
 
 
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest, scope) -> HttpResponse:
+    template = "trainer/coaching/assignment_form.html"
+    if _searching(request):
+        _form, context, _status = _assignment_page(request, scope,
+                                                   initial=_kept(request, "content", "target", "due_date", "token"))
+        return render(request, template, context)
     initial = {}
     if request.GET.get("pour"):
         initial["target"] = request.GET["pour"]
-    form = AssignmentForm(request.POST or None, scope=scope, initial=initial)
+    form, context, _status = _assignment_page(request, scope, data=request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -187,8 +239,8 @@ def assignment_create(request: HttpRequest, scope) -> HttpResponse:
             else:
                 messages.success(request, _("C'est donné. Les personnes le verront sur « Mes parcours »."))
                 return redirect("trainer:assignment_list")
-        return render(request, "trainer/coaching/assignment_form.html", {"form": form}, status=400)
-    return render(request, "trainer/coaching/assignment_form.html", {"form": form})
+        return render(request, template, context, status=400)
+    return render(request, template, context)
 
 
 @trainer_required
