@@ -19,6 +19,7 @@ from tremplin.catalog.models import Module, Step
 from .enums import ObjectType, ProgressStatus, Verb
 from .models import LearningEvent, ModuleProgress
 from .quiz import Graded, completion_event_id, first_not_done, step_answer_read, step_object_id
+from .selectors import step_slugs_done
 
 
 class EventConflict(Exception):
@@ -167,17 +168,6 @@ class Advance:
     not_done: bool = False
 
 
-def _done_slugs(learner: User, module: Module) -> tuple[set[str], set[str]]:
-    seen: set[str] = set()
-    answered: set[str] = set()
-    prefix = f"{module.slug}/"
-    rows = LearningEvent.objects.filter(learner=learner, module=module, object_id__startswith=prefix,
-                                        verb__in=[Verb.EXPERIENCED, Verb.ANSWERED]).values_list("verb", "object_id")
-    for verb, object_id in rows:
-        (seen if verb == Verb.EXPERIENCED else answered).add(object_id[len(prefix):])
-    return seen, answered
-
-
 @transaction.atomic
 def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str,
                  client_timestamp: datetime | None = None) -> Advance:
@@ -197,7 +187,7 @@ def step_advance(*, learner: User, step: Step, event_id: uuid.UUID | str,
                  object_id=step_object_id(step), module=module, client_timestamp=client_timestamp)
     if index + 1 < len(steps):
         return Advance(next_number=index + 2)
-    seen, answered = _done_slugs(learner, module)
+    seen, answered = step_slugs_done(learner=learner, module=module)
     missing = first_not_done(steps, seen=seen, answered=answered)
     if missing is not None:
         return Advance(next_number=missing + 1, not_done=True)
