@@ -107,6 +107,34 @@ def test_a_batch_cut_in_the_middle_and_sent_again_stores_nothing_twice(content, 
     assert progress_of(cut) == progress_of(whole)
 
 
+def test_a_server_stopped_in_the_middle_of_a_sync_loses_and_doubles_nothing_once_it_is_back(content, client,
+                                                                                          monkeypatch):
+    from tremplin.api import sync as sync_module
+
+    whole, cut = LearnerFactory(), LearnerFactory()
+    client.force_login(whole)
+    sync(client, whole, offline_journey().events)
+    client.force_login(cut)
+    queue = offline_journey()
+    real, applied = sync_module.step_advance, []
+
+    def dies_at_the_fifth(**kwargs):  # the process is stopped while it stores the fifth event (a deploy, a crash)
+        if len(applied) == 4:
+            raise SystemExit("arrêt du serveur")
+        applied.append(kwargs["event_id"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(sync_module, "step_advance", dies_at_the_fifth)
+    with pytest.raises(SystemExit):
+        sync(client, cut, queue.events)  # the device gets no answer: it keeps its whole queue
+    assert LearningEvent.objects.filter(learner=cut).count() == 4  # four stored, the fifth rolled back whole
+    monkeypatch.setattr(sync_module, "step_advance", real)  # the server is back
+    response = sync(client, cut, queue.events)
+    assert statuses(response) == ["duplicate"] * 4 + ["stored"] * (len(queue.events) - 4)
+    assert events_of(cut) == events_of(whole)
+    assert progress_of(cut) == progress_of(whole)
+
+
 def test_batches_arriving_out_of_order_end_in_the_same_progress(content, client):
     in_order, reversed_ = LearnerFactory(), LearnerFactory()
     client.force_login(in_order)
