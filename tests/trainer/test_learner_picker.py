@@ -123,3 +123,15 @@ def test_the_assignments_list_shows_fifty_assignments_a_page(trainer_client, sid
     assert _html(first).count(">Retirer<") == 50 and "Page 1 sur 2" in page_text(first)
     second = trainer_client.get(reverse("trainer:assignment_list") + "?page=2")
     assert _html(second).count(">Retirer<") == MANY + 1 - 50
+
+
+def test_the_duplicates_page_shows_twenty_sets_of_look_alikes_a_page(trainer_client, side):
+    start = User.objects.count() + 950_000
+    users = User.objects.bulk_create([
+        User(kind=UserKind.LEARNER, username=_learner_code(start + i), first_name=f"Double{i // 2:02d}",
+             last_name="Pareil", birth_year=1980, is_active=True) for i in range(50)])
+    Enrolment.objects.bulk_create([Enrolment(organisation=side.organisation, learner=u) for u in users])
+    first = trainer_client.get(reverse("trainer:duplicates"))
+    assert _html(first).count(">Fusionner</button>") == 20 and "Page 1 sur 2" in page_text(first)
+    second = trainer_client.get(reverse("trainer:duplicates") + "?page=2")
+    assert _html(second).count(">Fusionner</button>") == 5

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tremplin.coaching import selectors, services
 from tremplin.coaching.enums import THEME_LABELS
 from tremplin.organisations.access import found_or_404
-from tremplin.organisations.selectors import learners_among, learners_of
+from tremplin.organisations.selectors import learners_among
 
 from .decorators import trainer_required
 from .forms_coaching import AssignmentForm, AttendanceForm, GroupForm, WorkshopForm
@@ -184,10 +183,8 @@ def workshop_attendance(request: HttpRequest, workshop_id, scope) -> HttpRespons
         status = 400
     # Walk-ins: the structure's other learners, a bounded list narrowed by a search (never the whole structure).
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    others_qs = learners_of(scope=scope).exclude(pk__in=[p.pk for p in people])
-    if query:
-        others_qs = others_qs.filter(Q(first_name__icontains=query) | Q(last_name__icontains=query))
-    others = list(others_qs[:OTHERS_SHOWN + 1])
+    others = list(selectors.learners_matching(scope=scope, query=query,
+                                              exclude=[p.pk for p in people])[:OTHERS_SHOWN + 1])
     return render(request, "trainer/coaching/attendance.html", {
         "workshop": workshop, "form": form, "people": people, "others": others[:OTHERS_SHOWN],
         "more_others": len(others) > OTHERS_SHOWN, "query": query,

@@ -362,9 +362,13 @@ def import_preview(request, pk, scope):
 @trainer_required
 @require_GET
 def duplicates(request, scope):
+    page = Paginator(duplicate_groups_of(scope=scope), DUPLICATES_PAGE).get_page(request.GET.get("page"))
     return render(request, "trainer/learners/duplicates.html", {
-        "org": scope.organisation, "groups": duplicate_groups_of(scope=scope)[:100],
+        "org": scope.organisation, "groups": page.object_list, "page": page,
     })
+
+
+DUPLICATES_PAGE = 20  # sets of look-alikes a page: each one is a form of its own
 
 
 @trainer_required
