@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+from bench_servers import wait_up  # noqa: E402
 from compare import Target, request, run_wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,13 +70,7 @@ def main() -> int:
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # its JSON request log
     base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(60):
-            try:
-                if request(base, "GET", "/sante/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
+        wait_up(args.port, server)
         home = Target("Tremplin", "learner home", base, "/apprendre/", {"sessionid": learner_session})
         grid = Target("Tremplin", "grid, needs help first", base, "/espace-formateur/suivi/?tri=help",
                       {"sessionid": trainer_session})
