@@ -1,4 +1,5 @@
 
+from django.db.models import F
 from django.db.models.functions import Coalesce, Least
 
 from tremplin.accounts.models import User
@@ -6,6 +7,13 @@ from tremplin.catalog.models import Module
 
 from .enums import ProgressStatus, Verb
 from .models import LearningEvent, ModuleProgress
+
+
+def event_moment():
+    """When an event happened: the device's clock if it sent one, else when it was stored — never later than when
+    it was stored (a device clock running ahead is not believed), so ``stored_at >= start`` bounds a scan. The one
+    definition for progress (the order answers count in) and the statistics (the day an event lands in)."""
+    return Least(Coalesce("client_timestamp", "stored_at"), F("stored_at"))
 
 
 def _nobody(learner) -> bool:
@@ -73,7 +81,6 @@ def last_step_finishes(*, learner: User, module: Module, step_object_id: str) ->
     step done earlier completes the module once that step arrives (``api.sync``)."""
     if _nobody(learner):
         return []
-    moment = Least(Coalesce("client_timestamp", "stored_at"), "stored_at")
     return list(LearningEvent.objects.filter(learner=learner, module=module, object_id=step_object_id,
                                              verb=Verb.EXPERIENCED)
-                .order_by(moment.desc(), "-stored_at").values_list("pk", "client_timestamp"))
+                .order_by(event_moment().desc(), "-stored_at").values_list("pk", "client_timestamp"))

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from tremplin.accounts.models import User
@@ -19,7 +18,7 @@ from tremplin.catalog.models import Module, Step
 from .enums import ObjectType, ProgressStatus, Verb
 from .models import LearningEvent, ModuleProgress
 from .quiz import Graded, completion_event_id, first_not_done, step_answer_read, step_object_id
-from .selectors import step_slugs_done
+from .selectors import event_moment, step_slugs_done
 
 
 class EventConflict(Exception):
@@ -104,16 +103,12 @@ def event_record(
     return event, True
 
 
-# When an event happened: the device's clock for what was done offline and sent later (never after its arrival).
-EVENT_MOMENT = Least(Coalesce("client_timestamp", "stored_at"), "stored_at")
-
-
 def _refold(progress: ModuleProgress, positions: dict[str, int], questions: list[str]) -> ModuleProgress:
     """The row again from its events in the order they happened (an answer sent late still counts as the first
     one if it was made first)."""
     fresh = ModuleProgress(pk=progress.pk, learner_id=progress.learner_id, module_id=progress.module_id)
     events = LearningEvent.objects.filter(learner_id=progress.learner_id, module_id=progress.module_id)
-    for event in events.order_by(EVENT_MOMENT, "stored_at", "id"):
+    for event in events.order_by(event_moment(), "stored_at", "id"):
         _apply(fresh, event, positions, questions)
     return fresh
 
@@ -121,7 +116,7 @@ def _refold(progress: ModuleProgress, positions: dict[str, int], questions: list
 @transaction.atomic
 def progress_rebuild(*, learner: User | None = None) -> int:
     """Recompute every ModuleProgress (of one learner, or everyone) from the events, in the order they happened."""
-    events = LearningEvent.objects.filter(module__isnull=False).order_by("learner_id", "module_id", EVENT_MOMENT,
+    events = LearningEvent.objects.filter(module__isnull=False).order_by("learner_id", "module_id", event_moment(),
                                                                          "stored_at", "id")
     rows = ModuleProgress.objects.all()
     if learner is not None:

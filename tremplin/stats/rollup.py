@@ -29,7 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models.functions import TruncDate
 
 from tremplin.coaching.models import Accompaniment, Attendance, Workshop
 from tremplin.diagnostic.engine import LEVELS
@@ -38,6 +38,7 @@ from tremplin.diagnostic.models import Competence, DiagnosticSession
 from tremplin.organisations.models import Commune, Department, Enrolment, Organisation, Territory
 from tremplin.progress.enums import ObjectType, Verb
 from tremplin.progress.models import LearningEvent
+from tremplin.progress.selectors import event_moment
 
 from .models import ActivityDay, PeriodFigure, RollupWatermark, Tally, TrainerDay
 from .periods import ALL_START, Period, periods_containing, today
@@ -90,12 +91,6 @@ def _territory_through() -> str:
 
 
 # -- the day of an event -----------------------------------------------------------------------------------
-
-
-def event_moment():
-    """When an event happened: the device's clock if it sent one, else when it was stored — never later than
-    when it was stored (a device clock running ahead is not believed), so ``stored_at >= start`` bounds a scan."""
-    return Least(Coalesce("client_timestamp", "stored_at"), F("stored_at"))
 
 
 def events_on(first: dt.date, last: dt.date) -> QuerySet:
