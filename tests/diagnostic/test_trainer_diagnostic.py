@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from tests.conftest import page_text
-from tests.factories import EnrolmentFactory, MembershipFactory
+from tests.factories import EnrolmentFactory, LearnerFactory, MembershipFactory
 from tests.pdf import missing_phrases, pdf_text
 from tremplin.audit.models import AuditEntry
 from tremplin.diagnostic.enums import SessionMode
@@ -43,7 +43,8 @@ def test_anonymous_visitors_and_learners_cannot_reach_trainer_diagnostic_pages(c
 
 def test_trainer_sees_learners_of_their_organisation_only(trainer_client, trainer_and_learner):
     _, learner = trainer_and_learner
-    stranger = EnrolmentFactory().learner
+    # A name no random factory name can be (two learners both called Marcel once made this test fail by chance).
+    stranger = EnrolmentFactory(learner=LearnerFactory(first_name="Étrangère", last_name="Dailleurs")).learner
     text = page_text(trainer_client.get("/espace-formateur/positionnement/"))
     assert learner.display_name in text and stranger.display_name not in text
     assert trainer_client.get(f"/espace-formateur/positionnement/apprenants/{stranger.pk}/").status_code == 404
