@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 
-from tremplin.lib.pdf import render_pdf
+from tremplin.lib.pdf import DOCUMENT_CACHE_SECONDS, render_pdf
 
 from .enums import StepKind
 from .models import Module, ModuleAsset, Step
@@ -69,7 +69,8 @@ def module_document_context(*, module: Module, embed_images: bool = True, image_
 
 
 def guide_pdf(*, module: Module, request=None) -> bytes:
-    return render_pdf("catalog/guide_pdf.html", module_document_context(module=module), request=request)
+    return render_pdf("catalog/guide_pdf.html", module_document_context(module=module), request=request,
+                      cache_seconds=DOCUMENT_CACHE_SECONDS)
 
 
 def handout_pdf(*, module: Module, module_url: str = "", request=None) -> bytes:
@@ -78,4 +79,4 @@ def handout_pdf(*, module: Module, module_url: str = "", request=None) -> bytes:
     context = module_document_context(module=module)
     context["qr"] = segno.make(module_url, error="m").svg_data_uri(scale=4) if module_url else ""
     context["module_url"] = module_url
-    return render_pdf("catalog/handout_pdf.html", context, request=request)
+    return render_pdf("catalog/handout_pdf.html", context, request=request, cache_seconds=DOCUMENT_CACHE_SECONDS)

@@ -112,6 +112,11 @@ def html_to_pdf(html: str, *, base_url: str | None = None, url_fetcher=None) -> 
     return write_pdf(html_document(html, base_url=base_url, url_fetcher=url_fetcher))
 
 
+# Documents the same for every reader (the paper diagnostic, a module's guide and handout): made once a day at most
+# for the same HTML (WeasyPrint takes seconds of CPU a document).
+DOCUMENT_CACHE_SECONDS = 24 * 3600
+
+
 def render_pdf(template: str, context: dict, request=None, *, cache_seconds: int = 0) -> bytes:
     """The template as a PDF. With ``cache_seconds``, the PDF of the same HTML is made once and kept in the cache
     (keyed by a hash of the HTML, so any change of figure or wording makes a new one). Only for documents without

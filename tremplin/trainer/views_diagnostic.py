@@ -26,7 +26,7 @@ from tremplin.diagnostic.selectors import (
     sessions_of_learner,
 )
 from tremplin.diagnostic.services import paper_session_record, session_start
-from tremplin.lib.pdf import pdf_response, render_pdf
+from tremplin.lib.pdf import DOCUMENT_CACHE_SECONDS, pdf_response, render_pdf
 from tremplin.organisations.access import access_record, found_or_404
 from tremplin.organisations.selectors import learner_of
 
@@ -133,7 +133,7 @@ def diagnostic_paper_pdf(request: HttpRequest, scope) -> HttpResponse:
     release = framework_release()
     data = render_pdf("trainer/diagnostic/paper_pdf.html", {
         "items": items, "profile_questions": release.profile_questions if release else [],
-        "today": timezone.localdate()}, request=request)
+        "today": timezone.localdate()}, request=request, cache_seconds=DOCUMENT_CACHE_SECONDS)
     return pdf_response(data, "positionnement-papier.pdf")
 
 
