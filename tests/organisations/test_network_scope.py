@@ -11,11 +11,12 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from tremplin.organisations import selectors
 from tremplin.organisations.access import NetworkScope, network_scope_for
 from tremplin.organisations.enums import NetworkRole, TerritoryKind
-from tremplin.organisations.models import Membership, NetworkMembership, Organisation, Territory
+from tremplin.organisations.models import CoordinatorGrant, Membership, NetworkMembership, Organisation, Territory
 from tremplin.organisations.services import (
     NetworkPermissionError,
     TerritoryError,
@@ -26,7 +27,7 @@ from tremplin.organisations.services import (
     territory_create,
 )
 
-from ..factories import CommuneFactory, LearnerFactory, StaffFactory
+from ..factories import CommuneFactory, EnrolmentFactory, LearnerFactory, StaffFactory
 from ..network_world import build_network
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,23 @@ FORGED = ["", "pas-un-id", "\x00", "1" * 5000, str(uuid.uuid4()), None, 42]
 
 @pytest.fixture
 def net():
-    return build_network()
+    """The network, with one learner per structure and the structures' grants (ADR 14, revised): Alpha shares its
+    list with the hub, Gamma with department C; Beta shared with the hub and took it back, and holds a stale grant
+    to department C, which does not cover it (a structure that moved)."""
+    world = build_network()
+    for structure, name in ((world.alpha, "Anne"), (world.beta, "Bruno"), (world.gamma, "Gaëlle")):
+        EnrolmentFactory(organisation=structure, learner=LearnerFactory(first_name=name))
+    CoordinatorGrant.objects.create(organisation=world.alpha, territory=world.hub)
+    CoordinatorGrant.objects.create(organisation=world.gamma, territory=world.dep3)
+    CoordinatorGrant.objects.create(organisation=world.beta, territory=world.hub, revoked_at=timezone.now())
+    CoordinatorGrant.objects.create(organisation=world.beta, territory=world.dep3)
+    return world
+
+
+def shared_names(world, scope):
+    """First names of the learners of every structure that the scope reads through a grant."""
+    return sorted(u.first_name for o in (world.alpha, world.beta, world.gamma)
+                  for u in selectors.shared_learners_of(scope=scope, organisation_id=o.pk))
 
 
 def names(rows):
@@ -51,23 +68,26 @@ NETWORK_ROWS = {
     "structures_of": lambda w, s: names(selectors.structures_of(scope=s)),
     "network_members_of": lambda w, s: sorted(m.user.first_name for m in selectors.network_members_of(scope=s)),
     "network_invitations_of": lambda w, s: list(selectors.network_invitations_of(scope=s)),
+    "shared_learners_of": shared_names,
 }
 EXPECTED = {
     "admin": {"territories_of": ["Département 9C", "Hub Nord 9"], "regions_of": ["Région 91", "Région 92"],
               "departments_of": ["Département 9A", "Département 9B", "Département 9C"],
               "structures_of": ["Alpha", "Beta", "Gamma"],
               "network_members_of": ["Coordinateur", "Coordinatrice", "Financeur", "Nationale"],
-              "network_invitations_of": []},
+              "network_invitations_of": [], "shared_learners_of": []},
     "coordinator": {"territories_of": ["Hub Nord 9"], "regions_of": ["Région 91"],
                     "departments_of": ["Département 9A", "Département 9B"],
                     "structures_of": ["Alpha", "Beta"], "network_members_of": ["Coordinatrice", "Financeur"],
-                    "network_invitations_of": []},
+                    "network_invitations_of": [], "shared_learners_of": ["Anne"]},
     "coordinator_d3": {"territories_of": ["Département 9C"], "regions_of": ["Région 92"],
                        "departments_of": ["Département 9C"], "structures_of": ["Gamma"],
-                       "network_members_of": ["Coordinateur"], "network_invitations_of": []},
+                       "network_members_of": ["Coordinateur"], "network_invitations_of": [],
+                       "shared_learners_of": ["Gaëlle"]},
     "funder": {"territories_of": ["Hub Nord 9"], "regions_of": ["Région 91"],
                "departments_of": ["Département 9A", "Département 9B"],
-               "structures_of": [], "network_members_of": [], "network_invitations_of": []},
+               "structures_of": [], "network_members_of": [], "network_invitations_of": [],
+               "shared_learners_of": []},
 }
 ONE_ROWS = {
     # selector → (argument name, how to get the object's key from the world, who may see which)
@@ -76,11 +96,13 @@ ONE_ROWS = {
     "department_of": ("code", lambda w: {"d1": w.d1.code, "d3": w.d3.code}),
     "structure_of": ("organisation_id", lambda w: {"alpha": w.alpha.pk, "gamma": w.gamma.pk}),
     "network_invitation_of": ("invitation_id", lambda w: {}),
+    "structure_grant_of": ("organisation_id", lambda w: {"alpha grant": w.alpha.pk, "beta grant": w.beta.pk,
+                                                         "gamma grant": w.gamma.pk}),
 }
-SEES_ONE = {
+SEES_ONE = {  # a grant: to the coordinator of the territory it names, if that territory covers the structure
     "admin": {"hub", "dep3", "r1", "r2", "d1", "d3", "alpha", "gamma"},
-    "coordinator": {"hub", "r1", "d1", "alpha"},
-    "coordinator_d3": {"dep3", "r2", "d3", "gamma"},
+    "coordinator": {"hub", "r1", "d1", "alpha", "alpha grant"},
+    "coordinator_d3": {"dep3", "r2", "d3", "gamma", "gamma grant"},
     "funder": {"hub", "r1", "d1"},
 }
 

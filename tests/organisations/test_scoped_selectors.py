@@ -137,8 +137,9 @@ ONE = {
 # Selectors with rules of their own, tested below by name.
 # Referrals: own/other/forged rows for both sides in tests/trainer/test_referrals.py; workshop venues (public
 # places, the structure's own first) in tests/trainer/test_workshops.py; the enrolment a form already made
-# (``enrolled_with_token``: own, other, forged tokens) in tests/trainer/test_double_submits.py.
-SPECIAL = {"enrolled_with_token", "workshop_venues", "referrals_of", "referral_of", "referrals_sent_of", "referral_sent_of", "referral_targets",
+# (``enrolled_with_token``: own, other, forged tokens) in tests/trainer/test_double_submits.py. A structure's grants
+# to its territory's coordination (admins only, covering territories) in tests/organisations/test_coordinator_grants.py.
+SPECIAL = {"grant_territories_of", "grant_territory_of", "coordinator_grants_of", "enrolled_with_token", "workshop_venues", "referrals_of", "referral_of", "referrals_sent_of", "referral_sent_of", "referral_targets",
            "referral_target", "invitations_of", "invitation_of", "learner_import_of", "learners_among", "enrolment_of",
            "enrolment_dates", "is_member", "share_target", "learner_duplicates_of", "attendance_sheet"}
 FORGED = ["", "pas-un-id", "\x00", "1" * 5000, str(uuid.uuid4()), None, 42]

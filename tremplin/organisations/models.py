@@ -181,6 +181,31 @@ class NetworkInvitation(models.Model):
         ordering = ["-created_at"]
 
 
+class CoordinatorGrant(models.Model):
+    """A structure lets the coordinators of one territory read its list of learners (ADR 14, revised).
+
+    Given and taken back by the structure's manager only (``organisations.grants``), for a territory that covers
+    the structure's department; a revoked grant stays as history (``revoked_at``) and a new one is a new row. It
+    widens nothing else: no membership, no ``tenant_q``; the network selectors check it on every read.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="coordinator_grants")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="grants")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "territory"], condition=models.Q(revoked_at__isnull=True),
+                                    name="one_active_grant_per_territory"),
+        ]
+
+
 class LearnerImport(models.Model):
     """A parsed CSV/XLSX file waiting for the trainer's confirmation (rows never travel back through the form)."""
 

@@ -4,7 +4,7 @@ what it may see (``access.tenant_q``); missing and forbidden both give ``None``.
 import uuid
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from tremplin.accounts.enums import UserKind
@@ -13,6 +13,7 @@ from tremplin.accounts.models import User
 from .access import NetworkScope, Scope, parse_id, tenant_q
 from .models import (
     Commune,
+    CoordinatorGrant,
     Department,
     Enrolment,
     Invitation,
@@ -287,3 +288,66 @@ def network_invitations_of(*, scope: NetworkScope) -> QuerySet[NetworkInvitation
 def network_invitation_of(*, scope: NetworkScope, invitation_id: object) -> NetworkInvitation | None:
     pk = parse_id(invitation_id)
     return network_invitations_of(scope=scope).filter(pk=pk).first() if pk else None
+
+
+# --- a structure's grant to its territory's coordination (ADR 14, revised) --------------------------------------
+
+
+def grant_territories_of(*, scope: Scope) -> QuerySet[Territory]:
+    """The territories the scope's structure may share its learner list with: those covering its department,
+    and any it still shares with (a structure that moved keeps a grant it can revoke)."""
+    organisation = scope.organisation
+    return (Territory.objects.filter(Q(departments__code=organisation.commune.department_id)
+                                     | Q(grants__organisation=organisation, grants__revoked_at__isnull=True))
+            .distinct().order_by("name"))
+
+
+def grant_territory_of(*, scope: Scope, territory_id: object) -> Territory | None:
+    pk = parse_id(territory_id)
+    return grant_territories_of(scope=scope).filter(pk=pk).first() if pk else None
+
+
+def coordinator_grants_of(*, scope: Scope) -> QuerySet[CoordinatorGrant]:
+    """The structure's grants in force, for its managers only (others: none)."""
+    if not scope.is_admin:
+        return CoordinatorGrant.objects.none()
+    return (CoordinatorGrant.objects.filter(tenant_q(scope), revoked_at__isnull=True)
+            .select_related("territory", "granted_by"))
+
+
+def _grants_to(scope: NetworkScope) -> Q | None:
+    """Grants in force to the territory a coordinator acts for; ``None`` for anyone else (the national team and
+    funders read no learner list, whatever a structure grants)."""
+    if not scope.is_coordinator or scope.territory is None:
+        return None
+    return Q(territory=scope.territory, revoked_at__isnull=True)
+
+
+def structure_grant_of(*, scope: NetworkScope, organisation_id: object) -> CoordinatorGrant | None:
+    """The grant in force of a structure of the scope's territory to that territory, with the structure."""
+    pk, grants = parse_id(organisation_id), _grants_to(scope)
+    if pk is None or grants is None:
+        return None
+    return (CoordinatorGrant.objects.filter(grants, organisation_id=pk,
+                                            **_covered(scope, "organisation__commune__department_id"))
+            .select_related("organisation__commune__department__region", "granted_by").first())
+
+
+def shared_learners_of(*, scope: NetworkScope, organisation_id: object) -> QuerySet[User]:
+    """A structure's active learners, read-only, for the coordinator of a territory the structure shares its list
+    with (empty otherwise: no grant, a revoked one, another territory, the national team, a funder, a forged id).
+
+    The grant is checked in the same query as the rows. Each row carries ``modules_completed`` (modules finished
+    at least once) and ``last_activity_at``; nothing else is meant to be shown (first name, initial of the last
+    name)."""
+    pk, grants = parse_id(organisation_id), _grants_to(scope)
+    if pk is None or grants is None:
+        return User.objects.none()
+    granted = CoordinatorGrant.objects.filter(grants, organisation_id=pk,
+                                              **_covered(scope, "organisation__commune__department_id"))
+    return (User.objects.filter(kind=UserKind.LEARNER, is_active=True, enrolments__organisation_id=pk,
+                                enrolments__organisation__in=granted.values("organisation_id"))
+            .only("id", "first_name", "last_name")
+            .annotate(modules_completed=Count("module_progress", filter=Q(module_progress__completed_at__isnull=False)),
+                      last_activity_at=Max("module_progress__last_activity_at"))
+            .order_by("first_name", "last_name", "pk"))
