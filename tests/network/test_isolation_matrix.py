@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tremplin.organisations.enums import NetworkRole
-from tremplin.organisations.models import NetworkInvitation
+from tremplin.organisations.models import CoordinatorGrant, NetworkInvitation
 
 from ..coaching.world import built_once, namespace_patterns, response_text, row_counts
 from ..factories import EnrolmentFactory, LearnerFactory
@@ -62,6 +62,9 @@ ROUTES: dict[str, Route] = {
     "department_export": Route(answers=_area()),
     "structure": Route(answers=STRUCTURE),
     "structure_export": Route(answers=STRUCTURE),
+    # Alpha shares its learner list with the hub (ADR 14, revised): the hub's coordinator only.
+    "structure_learners": Route(answers={"GET": {"national": 404, "coordinator": 200, "coordinator_d3": 404,
+                                                 "funder": 404}}),
     "territories": Route(methods=("GET", "POST"), answers={**ADMIN_ONLY, "POST": {
         "national": 302, "coordinator": 403, "coordinator_d3": 403, "funder": 403}},
         body=lambda w: {"name": "Territoire essai", "kind": "hub", "departments": [w.d1.code, w.d3.code]}),
@@ -94,16 +97,23 @@ ID_BUILDERS = {
 }
 
 
-def _secrets(world, expected) -> dict[str, dict[str, str]]:
-    """What each network visitor must never read: names and figures of areas outside what they may see."""
+# Pages where the hub's coordinator reads Alpha's learners by design (Alpha shares its list with the hub).
+LEARNER_PAGES = {"structure_learners"}
+
+
+def _secrets(world, expected, name: str = "") -> dict[str, dict[str, str]]:
+    """What each network visitor must never read: names and figures of areas outside what they may see, and
+    Alpha's learner anywhere but on the list Alpha shares with the hub's coordinator."""
     hub_side = {"Alpha": "Alpha", "Beta": "Beta", "hub name": world.hub.name,
                 **{f"{area} figure": str(expected[(area, "people_reached", False)])
                    for area in ("hub", "d1", "d2", "alpha", "beta")}}
     structures = {"Alpha": "Alpha", "Beta": "Beta", "Gamma": "Gamma",
                   **{f"{s} figure": str(expected[(s, "people_reached", False)]) for s in ("alpha", "beta", "gamma")}}
-    return {"coordinator_d3": hub_side, "funder": structures,
+    learner = {"learner name": world.learner.first_name}
+    return {"coordinator_d3": {**hub_side, **learner}, "funder": {**structures, **learner}, "national": learner,
             "coordinator": {"Gamma": "Gamma", "d3 figure": str(expected[("d3", "people_reached", False)]),
-                            "gamma figure": str(expected[("gamma", "people_reached", False)])}}
+                            "gamma figure": str(expected[("gamma", "people_reached", False)]),
+                            **({} if name in LEARNER_PAGES else learner)}}
 
 
 def network_urls() -> list[tuple[str, list[str]]]:
@@ -113,6 +123,7 @@ def network_urls() -> list[tuple[str, list[str]]]:
 def _build():
     world, expected = network_with_figures("7")
     world.learner = EnrolmentFactory(organisation=world.alpha, learner=LearnerFactory(first_name="Apprenante")).learner
+    CoordinatorGrant.objects.create(organisation=world.alpha, territory=world.hub)
     world.token = "jeton-reseau-" + uuid.uuid4().hex
     world.invitation = NetworkInvitation.objects.create(
         email="invitee@exemple.fr", role=NetworkRole.FUNDER, territory=world.hub,
@@ -166,7 +177,7 @@ def test_every_network_url_answers_each_kind_of_visitor_and_shows_nothing_outsid
     missing = [k for k in kwargs if _builder(name, k) is None]
     assert not missing, f"{name}: add a builder to ID_BUILDERS for {missing}"
     url = reverse(f"network:{name}", kwargs={k: _builder(name, k)(world) for k in kwargs})
-    secrets = _secrets(world, expected)
+    secrets = _secrets(world, expected, name)
     problems = []
     for method in ("GET", "POST"):
         data = route.body(world) if method == "POST" and route.body else {}
@@ -202,6 +213,9 @@ def test_the_secrets_are_really_on_the_pages_of_those_who_may_read_them(net, db)
     assert "Alpha" in body and str(expected[("alpha", "people_reached", False)]) in body
     body = response_text(world.clients["national"].get(reverse("network:department", args=[world.d3.code])))
     assert "Gamma" in body and str(expected[("gamma", "people_reached", False)]) in body
+    body = response_text(world.clients["coordinator"].get(reverse("network:structure_learners",
+                                                                  args=[world.alpha.pk])))
+    assert world.learner.first_name in body
 
 
 FORGED = {"a NUL byte": "\x00", "huge": "9" * 5000, "unknown": str(uuid.uuid4()), "emoji": "🙂" * 50}
@@ -209,7 +223,7 @@ FORGED = {"a NUL byte": "\x00", "huge": "9" * 5000, "unknown": str(uuid.uuid4())
 
 @pytest.mark.parametrize("what", sorted(FORGED))
 @pytest.mark.parametrize("name", ["territory", "region", "department", "structure", "structure_export",
-                                  "department_export", "territory_export", "region_export"])
+                                  "department_export", "territory_export", "region_export", "structure_learners"])
 def test_a_forged_id_or_code_is_a_404_for_everyone(net, db, name, what):
     world, _expected = net
     kwargs = {k: (FORGED[what] if k != "fmt" else "pdf") for k in

@@ -100,6 +100,21 @@ def _referral_body(ours, theirs):
             "themes": ["email"], "urgency": "normal", "consent": "on"}
 
 
+def _covering_territory(ours, theirs):
+    """A territory of the network covering our department (and theirs: both structures are in Angers)."""
+    from tremplin.organisations.models import Territory
+
+    territory, created = Territory.objects.get_or_create(name="Territoire de la matrice", kind="department")
+    if created:
+        territory.departments.set([ours.organisation.commune.department])
+    return territory
+
+
+def _coordination_body(ours, theirs):
+    return {"territory": _covering_territory(ours, theirs).pk, "action": "partager",
+            "organisation": ours.organisation.pk}
+
+
 def _paper_body(ours, theirs):
     from tremplin.diagnostic.selectors import paper_form_versions
 
@@ -126,6 +141,10 @@ ROUTES: dict[str, Route] = {
         "email": "nouvelle.personne@exemple.fr", "role": "trainer", "organisation": o.organisation.pk}),
     "invitation_cancel": Route(methods=("POST",), forged=True, admin_only=True),
     "member_update": Route(methods=("POST",), forged=True, admin_only=True, body=lambda o, t: {"role": "admin"}),
+    # Sharing the learner list with a territory's coordination (ADR 14, revised): each manager for their own
+    # structure (another structure's manager granting the same territory grants it for theirs, never ours).
+    "coordination": Route(methods=("GET", "POST"), admin_only=True, body=_coordination_body,
+                          query=lambda o, t: {"territoire": _covering_territory(o, t).pk}),
     # Learners, cards, imports, duplicates, sharing, sign-up links.
     "learners": Route(query=lambda o, t: {"q": o.learner.first_name}, shows=LEARNER),
     "learners_export": Route(shows=LEARNER),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_shared
 
 app_name = "network"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("departement/<str:code>/export.<str:fmt>", views.department_export, name="department_export"),
     path("structure/<str:organisation_id>/", views.structure, name="structure"),
     path("structure/<str:organisation_id>/export.<str:fmt>", views.structure_export, name="structure_export"),
+    # What a structure chose to share with its territory's coordination (ADR 14, revised).
+    path("structure/<str:organisation_id>/personnes/", views_shared.structure_learners, name="structure_learners"),
     # Running the network.
     path("territoires/", views_admin.territories, name="territories"),
     path("equipe/", views_admin.team, name="team"),

@@ -127,7 +127,7 @@ def _period_query(period, **extra) -> str:
     return "?" + urlencode({"periode": period.kind, "debut": period.param, **extra})
 
 
-def _render(request, scope, kind, code="") -> HttpResponse:
+def _render(request, scope, kind, code="", extra: dict | None = None) -> HttpResponse:
     place, board = _board(request, scope, kind, code)
     base = reverse(place.url_name, args=place.url_args)
     previous = board.period.previous()
@@ -151,6 +151,7 @@ def _render(request, scope, kind, code="") -> HttpResponse:
         "export_base": reverse(place.url_name + "_export",
                                kwargs={**_export_kwargs(place), "fmt": "csv"}).removesuffix("csv"),
         "page": place.page,
+        **(extra or {}),
     }
     return render(request, "network/dashboard.html", context)
 
@@ -188,7 +189,10 @@ def department(request: HttpRequest, code: str, scope) -> HttpResponse:
 @network_required(structures=True)
 @require_GET
 def structure(request: HttpRequest, organisation_id: str, scope) -> HttpResponse:
-    return _render(request, scope, "structure", organisation_id)
+    # Whether the structure shares its learner list with the territory this coordinator acts for (ADR 14,
+    # revised): the page says so and links to the list; otherwise it says the structure shares aggregates only.
+    grant = selectors.structure_grant_of(scope=scope, organisation_id=organisation_id)
+    return _render(request, scope, "structure", organisation_id, extra={"sharing": {"grant": grant}})
 
 
 # --- Exports: the same figures as the screen ---------------------------------------------------------------------

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("tremplin.trainer.urls_content")),
     path("", include("tremplin.trainer.urls_diagnostic")),
     path("", include("tremplin.trainer.urls_privacy")),
+    path("", include("tremplin.trainer.urls_coordination")),
 ]
