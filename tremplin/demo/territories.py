@@ -11,9 +11,17 @@ from django.db import transaction
 
 from tremplin.accounts.models import User
 from tremplin.accounts.services import staff_create
-from tremplin.organisations.access import network_scope_for
+from tremplin.organisations.access import network_scope_for, scope_for
 from tremplin.organisations.enums import NetworkRole, TerritoryKind
-from tremplin.organisations.models import Department, NetworkMembership, Region, Territory
+from tremplin.organisations.grants import grant_create
+from tremplin.organisations.models import (
+    CoordinatorGrant,
+    Department,
+    NetworkMembership,
+    Organisation,
+    Region,
+    Territory,
+)
 from tremplin.organisations.services import network_membership_add, territory_create
 
 from .network import STAFF_PASSWORD
@@ -69,4 +77,18 @@ def build_demo_territories() -> tuple[int, list[tuple[str, str]]]:
             network_membership_add(user=user, role=role, territory=territory)
             created += 1
         sign_ins.append((email, label))
+    created += _angers_shares(territories[REGION[1]])
     return created, sign_ins
+
+
+def _angers_shares(region: Territory) -> int:
+    """Les Clés du Numérique (Angers) shares its learner list with the Pays de la Loire coordination (ADR 14,
+    revised): Agnès Perrin reads it on the structure's page; Nantes Nord shares nothing (aggregates only)."""
+    angers = Organisation.objects.filter(name="Les Clés du Numérique").first()
+    manager = User.objects.filter(username="claire.martin@demo.tremplin.fr").first()
+    scope = scope_for(user=manager, organisation_id=angers.pk) if angers and manager else None
+    if scope is None or not scope.is_admin or CoordinatorGrant.objects.filter(
+            organisation=angers, territory=region, revoked_at__isnull=True).exists():
+        return 0
+    grant_create(scope=scope, territory=region)
+    return 1
