@@ -7,7 +7,7 @@ organisations; ``person`` is a bare UUID (no foreign key) so erasing a person ke
 
 from django.db import models
 
-from tremplin.organisations.models import Organisation
+from tremplin.organisations.models import Organisation, Territory
 
 
 class ActivityDay(models.Model):
@@ -47,11 +47,13 @@ class TrainerDay(models.Model):
 class Tally(models.Model):
     """Additive counts of one day. Each count is stored once per level so no level double counts a learner
     followed by several structures: ``organisation`` set = that structure; organisation null and department set
-    = that department; only region set = that region; all three null = national (autonomous learners included).
+    = that department; only region set = that region; only ``territory`` set = that territory (a learner followed
+    in two departments of one hub counts once there); all null = national (autonomous learners included).
     """
 
     day = models.DateField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, related_name="+")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, null=True, related_name="+")
     department = models.CharField(max_length=3, null=True)  # noqa: DJ001 (null = not attached)
     region = models.CharField(max_length=3, null=True)  # noqa: DJ001 (null = not attached)
     metric = models.CharField(max_length=40)
@@ -62,6 +64,27 @@ class Tally(models.Model):
         indexes = [
             models.Index(fields=["day", "metric"], name="tally_day_metric"),
             models.Index(fields=["organisation", "day"], name="tally_org_day"),
+        ]
+
+
+class FirstActivity(models.Model):
+    """The first day a person was active in an area, since the beginning (``kind`` "all") or within a year
+    (``kind`` "year", ``start`` its 1 January): one row per person × area × kind, kept from ``ActivityDay`` for
+    the people touched by each rollup. People reached over a year or since the beginning, and new people over
+    any period, are then counts of rows instead of distinct counts over every active day."""
+
+    person = models.UUIDField()
+    kind = models.CharField(max_length=8)  # all | year
+    start = models.DateField()
+    level = models.CharField(max_length=12)  # national | region | department | territory | organisation
+    code = models.CharField(max_length=36, default="")  # as PeriodFigure.code
+    day = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "start", "level", "code"], name="first_period_area"),
+            models.Index(fields=["kind", "day", "level", "code"], name="first_day_area"),
+            models.Index(fields=["person"], name="first_person"),
         ]
 
 

@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import TruncDate
 
@@ -40,8 +40,8 @@ from tremplin.progress.enums import ObjectType, Verb
 from tremplin.progress.models import LearningEvent
 from tremplin.progress.selectors import event_moment
 
-from .models import ActivityDay, PeriodFigure, RollupWatermark, Tally, TrainerDay
-from .periods import ALL_START, Period, periods_containing, today
+from .models import ActivityDay, FirstActivity, PeriodFigure, RollupWatermark, Tally, TrainerDay
+from .periods import ALL_END, ALL_START, KINDS, Period, periods_containing, today
 
 PARIS = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ORG = "learner__enrolments__organisation"
@@ -126,21 +126,26 @@ def _activity_insert(first: dt.date, last: dt.date) -> int:
                     f"SELECT s.d, s.p, s.o, s.dep, s.reg, s.n FROM ({sql}) s", params)
 
 
-def _tally_insert(metric: str, sql: str, params: tuple) -> int:
-    """``sql`` yields rows (d, o, dep, reg, k, u): one per counted thing ``u``; count distinct ``u`` at each level
-    (one statement)."""
-    parts, all_params = [], []
-    for columns, where, group in (
-        ("s.o, s.dep, s.reg", "s.o IS NOT NULL", ", s.o, s.dep, s.reg"),
-        ("NULL, s.dep, s.reg", "s.dep IS NOT NULL", ", s.dep, s.reg"),
-        ("NULL, NULL, s.reg", "s.reg IS NOT NULL", ", s.reg"),
-        ("NULL, NULL, NULL", "1 = 1", ""),
+def _tally_insert(sql: str, params: tuple) -> int:
+    """``sql`` yields rows (d, o, dep, reg, m, k, u): one per counted thing ``u`` of metric ``m``; count distinct
+    ``u`` at each level, the territories included (one statement; the rows are read once, into a materialised
+    common table expression, whatever the number of levels)."""
+    parts = []
+    no_id = "CAST(NULL AS uuid)" if connection.vendor == "postgresql" else "NULL"  # UNION needs the type
+    for columns, join, where, group in (
+        (f"s.o, {no_id}, s.dep, s.reg", "", "s.o IS NOT NULL", ", s.o, s.dep, s.reg"),
+        (f"{no_id}, {no_id}, s.dep, s.reg", "", "s.dep IS NOT NULL", ", s.dep, s.reg"),
+        (f"{no_id}, {no_id}, NULL, s.reg", "", "s.reg IS NOT NULL", ", s.reg"),
+        # A territory is a set of departments: a thing counted in two of them counts once there.
+        (f"{no_id}, td.territory_id, NULL, NULL", f"JOIN {_territory_through()} td ON td.department_id = s.dep",
+         "s.dep IS NOT NULL", ", td.territory_id"),
+        (f"{no_id}, {no_id}, NULL, NULL", "", "1 = 1", ""),
     ):
-        parts.append(f"SELECT s.d, {columns}, %s, s.k, COUNT(DISTINCT s.u) FROM ({sql}) s WHERE {where} "
-                     f"GROUP BY s.d, s.k{group}")
-        all_params += [metric, *params]
-    return _execute("INSERT INTO stats_tally (day, organisation_id, department, region, metric, key, value) "
-                    + " UNION ALL ".join(parts), all_params)
+        parts.append(f"SELECT s.d, {columns}, s.m, s.k, COUNT(DISTINCT s.u) FROM s {join} WHERE {where} "
+                     f"GROUP BY s.d, s.m, s.k{group}")
+    return _execute(f"WITH s AS MATERIALIZED ({sql}) "
+                    "INSERT INTO stats_tally (day, organisation_id, territory_id, department, region, metric, key, "
+                    "value) " + " UNION ALL ".join(parts), params)
 
 
 def _geo(prefix: str) -> dict:
@@ -148,35 +153,40 @@ def _geo(prefix: str) -> dict:
             "reg": F(f"{prefix}__commune__department__region_id")}
 
 
+def _metric(name: str) -> Value:
+    return Value(name, output_field=CharField())
+
+
 def _tallies_insert(first: dt.date, last: dt.date) -> int:
     empty = Value("", output_field=CharField())
-    learner_geo = _geo(ORG)
-    events = events_on(first, last)
-    sources = {
-        "module_completed": events.filter(verb=Verb.COMPLETED, object_type=ObjectType.MODULE).values(
-            "d", **learner_geo, k=F("object_id"), u=F("id")),
-        "simulator_passed": events.filter(verb=Verb.PASSED, object_type=ObjectType.SIMULATOR).values(
-            "d", **learner_geo, k=F("object_id"), u=F("id")),
-        "workshop": Workshop.objects.filter(date__range=(first, last)).values(
-            d=F("date"), **_geo("organisation"), k=empty, u=F("id")),
-        "attendance": Attendance.objects.filter(workshop__date__range=(first, last)).values(
-            d=F("workshop__date"), **_geo("workshop__organisation"), k=empty, u=F("id")),
-        "accompaniment_total": Accompaniment.objects.filter(date__range=(first, last)).values(
-            d=F("date"), **_geo("organisation"), k=empty, u=F("id")),
-    }
+    # Modules completed and simulators passed from one pass over the day's events.
+    module = Q(verb=Verb.COMPLETED, object_type=ObjectType.MODULE)
+    events = events_on(first, last).filter(module | Q(verb=Verb.PASSED, object_type=ObjectType.SIMULATOR)).values(
+        "d", **_geo(ORG), m=Case(When(module, then=_metric("module_completed")),
+                                 default=_metric("simulator_passed")), k=F("object_id"), u=F("id"))
+    sources = [
+        events,
+        Workshop.objects.filter(date__range=(first, last)).values(
+            d=F("date"), **_geo("organisation"), m=_metric("workshop"), k=empty, u=F("id")),
+        Attendance.objects.filter(workshop__date__range=(first, last)).values(
+            d=F("workshop__date"), **_geo("workshop__organisation"), m=_metric("attendance"), k=empty, u=F("id")),
+        Accompaniment.objects.filter(date__range=(first, last)).values(
+            d=F("date"), **_geo("organisation"), m=_metric("accompaniment_total"), k=empty, u=F("id")),
+    ]
     inserted = 0
-    for metric, rows in sources.items():
-        inserted += _tally_insert(metric, *_sql(rows))
+    for rows in sources:
+        inserted += _tally_insert(*_sql(rows))
     # A record with n themes counts once for each of them.
     records = Accompaniment.objects.filter(date__range=(first, last)).values(
         d=F("date"), **_geo("organisation"), u=F("id"), t=F("thematiques"))
     sql, params = _sql(records)
     if connection.vendor == "postgresql":
-        themes = f"SELECT s.d, s.o, s.dep, s.reg, j.value AS k, s.u FROM ({sql}) s " \
+        themes = f"SELECT s.d, s.o, s.dep, s.reg, 'accompaniment' AS m, j.value AS k, s.u FROM ({sql}) s " \
                  "CROSS JOIN LATERAL jsonb_array_elements_text(s.t) AS j(value)"
     else:
-        themes = f"SELECT s.d, s.o, s.dep, s.reg, j.value AS k, s.u FROM ({sql}) s, json_each(s.t) j"
-    inserted += _tally_insert("accompaniment", themes, params)
+        themes = f"SELECT s.d, s.o, s.dep, s.reg, 'accompaniment' AS m, j.value AS k, s.u FROM ({sql}) s, " \
+                 "json_each(s.t) j"
+    inserted += _tally_insert(themes, params)
     return inserted
 
 
@@ -204,16 +214,89 @@ def rollup_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK])
 
 
-def _base_rollup(first: dt.date, last: dt.date, summary: RollupSummary) -> None:
-    """Replace the base rows of [first, last] (one transaction: readers see the old rows or the new ones)."""
+def _base_rollup(first: dt.date, last: dt.date, summary: RollupSummary) -> set[dt.date]:
+    """Replace the base rows of [first, last] and the first days of the people active then (one transaction:
+    readers see the old rows or the new ones). Returns the days whose « new people » changed (see
+    ``_firsts_refresh``)."""
     with transaction.atomic():
         rollup_lock()
+        _touched_begin(first, last)
         for model in (ActivityDay, Tally, TrainerDay):
             model.objects.filter(day__range=(first, last)).delete()
         summary.activity_rows += _activity_insert(first, last)
         summary.tally_rows += _tallies_insert(first, last)
         _trainers_insert(first, last)
+        changed = _firsts_refresh(first, last)
     summary.days += (last - first).days + 1
+    return changed
+
+
+# -- first days of people in areas (FirstActivity) ---------------------------------------------------------
+
+TOUCHED = "stats_touched"  # temporary tables of one rollup transaction (one connection, dropped at the end)
+TOUCHED_DAYS = "stats_touched_days"
+OLD_FIRSTS = "stats_old_firsts"
+TEMPORARY = (TOUCHED, TOUCHED_DAYS, OLD_FIRSTS)
+
+
+def _touched_begin(first: dt.date, last: dt.date) -> None:
+    """The people active in [first, last] before it is recomputed (they may be active there no more)."""
+    for table in TEMPORARY:
+        _execute(f"DROP TABLE IF EXISTS {table}")
+    _execute(f"CREATE TEMPORARY TABLE {TOUCHED} AS SELECT DISTINCT person FROM stats_activityday "
+             "WHERE day >= %s AND day <= %s", [_date_param(first), _date_param(last)])
+
+
+def _firsts_insert(kind: str, since: dt.date, until: dt.date) -> None:
+    """First days in [since, until) of the touched people, in every area they were active in (one statement over
+    their activity, copied once by ``_firsts_refresh``)."""
+    parts, params = [], []
+    for level, code, join, where, group in _distinct_levels():
+        parts.append(f"SELECT a.person, %s, %s, %s, {code}, MIN(a.day) FROM {TOUCHED_DAYS} a {join} "
+                     f"WHERE a.day >= %s AND a.day < %s AND {where} GROUP BY a.person" + (f", {group}" if group else ""))
+        params += [kind, _date_param(since), level, _date_param(since), _date_param(until)]
+    _execute("INSERT INTO stats_firstactivity (person, kind, start, level, code, day) " + " UNION ALL ".join(parts),
+             params)
+
+
+def _firsts_refresh(first: dt.date, last: dt.date) -> set[dt.date]:
+    """After the base rows of [first, last] were replaced: recompute the first days (since the beginning and in
+    each year) of the people active then, before or after. Returns the first days (since the beginning) that
+    appeared or went away: « new people » of the periods holding them changed — a late event before someone's
+    first day makes them new earlier, and no longer new in the period of their former first day."""
+    _execute(f"INSERT INTO {TOUCHED} (person) SELECT DISTINCT person FROM stats_activityday "
+             "WHERE day >= %s AND day <= %s", [_date_param(first), _date_param(last)])
+    if connection.vendor == "postgresql":
+        _execute(f"ANALYZE {TOUCHED}")
+    mine = f"person IN (SELECT person FROM {TOUCHED})"
+    _execute(f"CREATE TEMPORARY TABLE {OLD_FIRSTS} AS SELECT person, level, code, day FROM stats_firstactivity "
+             f"WHERE kind = 'all' AND {mine}")
+    _execute(f"DELETE FROM stats_firstactivity WHERE {mine}")
+    # Their activity, read once (one scan, whatever the number of areas and years below).
+    _execute(f"CREATE TEMPORARY TABLE {TOUCHED_DAYS} AS SELECT day, person, organisation_id, department, region "
+             f"FROM stats_activityday WHERE {mine}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(day), MAX(day) FROM {TOUCHED_DAYS}")
+        low, high = cursor.fetchone()
+    if low is not None:
+        _firsts_insert("all", ALL_START, ALL_END)
+        for year in range(_as_date(low).year, _as_date(high).year + 1):
+            _firsts_insert("year", dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    new = f"SELECT person, level, code, day FROM stats_firstactivity WHERE kind = 'all' AND {mine}"
+    old = f"SELECT person, level, code, day FROM {OLD_FIRSTS}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT x.day FROM ({old} EXCEPT {new}) x "
+                       f"UNION SELECT DISTINCT y.day FROM ({new} EXCEPT {old}) y")
+        changed = {_as_date(day) for (day,) in cursor.fetchall()}
+    for table in TEMPORARY:
+        _execute(f"DROP TABLE {table}")
+    return changed
+
+
+def person_replace(*, old, new) -> int:
+    """An erased learner's id in the rollups becomes the anonymous one (counts unchanged); the rows changed."""
+    FirstActivity.objects.filter(person=old).update(person=new)
+    return ActivityDay.objects.filter(person=old).update(person=new)
 
 
 # -- derived period figures --------------------------------------------------------------------------------
@@ -231,30 +314,6 @@ def _distinct_levels() -> list[tuple[str, str, str, str, str | None]]:
     ]
 
 
-# Same-area condition between an earlier row ``b`` and the row ``a``, for « new people ».
-SAME_AREA = {
-    "national": ("", ""),
-    "region": ("", "AND b.region = a.region"),
-    "department": ("", "AND b.department = a.department"),
-    "organisation": ("", "AND b.organisation_id = a.organisation_id"),
-    "territory": ("JOIN {through} tb ON tb.department_id = b.department AND tb.territory_id = td.territory_id", ""),
-}
-
-# Tally rows stored once per level (see ``Tally``).
-def _tally_levels() -> list[tuple[str, str, str, str, str]]:
-    return [
-        ("national", "''", "", "a.organisation_id IS NULL AND a.department IS NULL AND a.region IS NULL", ""),
-        ("region", "a.region", "", "a.organisation_id IS NULL AND a.department IS NULL AND a.region IS NOT NULL",
-         ", a.region"),
-        ("department", "a.department", "", "a.organisation_id IS NULL AND a.department IS NOT NULL",
-         ", a.department"),
-        ("organisation", _uuid_text("a.organisation_id"), "", "a.organisation_id IS NOT NULL",
-         ", a.organisation_id"),
-        ("territory", _uuid_text("td.territory_id"), f"JOIN {_territory_through()} td ON td.department_id = "
-         "a.department", "a.organisation_id IS NULL AND a.department IS NOT NULL", ", td.territory_id"),
-    ]
-
-
 INSERT_FIGURE = "INSERT INTO stats_periodfigure (period, start, level, code, metric, key, value) "
 
 
@@ -264,60 +323,99 @@ def _figures_insert(parts: list[tuple[str, list]]) -> None:
              [param for _, params in parts for param in params])
 
 
-def _distinct_figures(period: Period, metric: str, table: str, *, new: bool = False) -> None:
+def _distinct_figures(period: Period, metric: str, table: str) -> None:
+    """Distinct people of ``table`` (ActivityDay, TrainerDay) active in the period, at every level."""
     head = [period.kind, _date_param(period.start)]
     since, until = _date_param(period.start), _date_param(period.end)
-    parts = []
-    for level, code, join, where, group in _distinct_levels():
-        earlier, params = "", [*head, level, metric, since, until]
-        if new:
-            earlier_join, earlier_where = SAME_AREA[level]
-            earlier = (f" AND NOT EXISTS (SELECT 1 FROM {table} b "
-                       f"{earlier_join.format(through=_territory_through())} "
-                       f"WHERE b.person = a.person AND b.day < %s {earlier_where})")
-            params.append(since)
-        parts.append((f"SELECT %s, %s, %s, {code}, %s, '', COUNT(DISTINCT a.person) FROM {table} a {join} "
-                      f"WHERE a.day >= %s AND a.day < %s AND {where}{earlier}"
-                      + (f" GROUP BY {group}" if group else ""), params))
-    _figures_insert(parts)
+    _figures_insert([(f"SELECT %s, %s, %s, {code}, %s, '', COUNT(DISTINCT a.person) FROM {table} a {join} "
+                      f"WHERE a.day >= %s AND a.day < %s AND {where}" + (f" GROUP BY {group}" if group else ""),
+                      [*head, level, metric, since, until])
+                     for level, code, join, where, group in _distinct_levels()])
+
+
+def _people_figures(period: Period) -> None:
+    """People reached and new people. Over a year or since the beginning people reached are the rows of
+    ``FirstActivity`` for it (one per person and area: a count, not a distinct count over every active day);
+    new people of any period are those whose first day in the area (since the beginning) falls in it."""
+    head = [period.kind, _date_param(period.start)]
+    if period.kind in ("year", "all"):
+        _execute(INSERT_FIGURE + "SELECT %s, %s, level, code, 'people_reached', '', COUNT(*) "
+                 "FROM stats_firstactivity WHERE kind = %s AND start = %s GROUP BY level, code",
+                 [*head, period.kind, _date_param(period.start)])
+    else:
+        _distinct_figures(period, "people_reached", "stats_activityday")
+    _execute(INSERT_FIGURE + "SELECT %s, %s, level, code, 'people_new', '', COUNT(*) FROM stats_firstactivity "
+             "WHERE kind = 'all' AND day >= %s AND day < %s GROUP BY level, code",
+             [*head, _date_param(period.start), _date_param(period.end)])
 
 
 def _structures_figures(period: Period) -> None:
+    """Structures active in the period (through a learner's activity, a workshop or a record), read once (a
+    materialised common table expression), then counted at every level."""
     since, until = _date_param(period.start), _date_param(period.end)
     active = ("SELECT organisation_id, department, region FROM stats_activityday "
               "WHERE day >= %s AND day < %s AND organisation_id IS NOT NULL "
               "UNION SELECT organisation_id, department, region FROM stats_tally "
               "WHERE day >= %s AND day < %s AND organisation_id IS NOT NULL "
               "AND metric IN ('workshop', 'accompaniment_total')")
-    _figures_insert([(f"SELECT %s, %s, %s, {code}, 'active_structures', '', COUNT(*) "
-                      f"FROM ({active}) a {join} WHERE {where}" + (f" GROUP BY {group}" if group else ""),
-                      [period.kind, _date_param(period.start), level, since, until, since, until])
-                     for level, code, join, where, group in _distinct_levels()])
+    parts = [f"SELECT %s, %s, %s, {code}, 'active_structures', '', COUNT(*) FROM active a {join} WHERE {where}"
+             + (f" GROUP BY {group}" if group else "") for level, code, join, where, group in _distinct_levels()]
+    params = [since, until, since, until]
+    for level, *_rest in _distinct_levels():
+        params += [period.kind, _date_param(period.start), level]
+    _execute(f"WITH active AS MATERIALIZED ({active}) " + INSERT_FIGURE + " UNION ALL ".join(parts), params)
+
+
+TALLY_METRICS = ("module_completed", "simulator_passed", "workshop", "attendance", "accompaniment_total",
+                 "accompaniment")
+# Additive figures of a quarter, a year, « depuis le début » are sums of those of its months, quarters, years:
+# a few rows each instead of every day's tallies (derive the smaller periods first: ``days_rollup`` does).
+SUM_OF = {"quarter": "month", "year": "quarter", "all": "year"}
 
 
 def _tally_figures(period: Period) -> None:
+    """Sums of the additive counts. A month's from its days' ``Tally`` rows, stored once per level: their level
+    and code follow from which columns are set, so every level comes from one scan (grouped on the bare columns
+    first, then named). Longer periods add up the figures of the periods they are made of."""
+    head = [period.kind, _date_param(period.start)]
     since, until = _date_param(period.start), _date_param(period.end)
-    _figures_insert([(f"SELECT %s, %s, %s, {code}, a.metric, a.key, SUM(a.value) FROM stats_tally a "
-                      f"{join} WHERE a.day >= %s AND a.day < %s AND {where} GROUP BY a.metric, a.key{group}",
-                      [period.kind, _date_param(period.start), level, since, until])
-                     for level, code, join, where, group in _tally_levels()])
+    if period.kind in SUM_OF:
+        metrics = ", ".join(f"'{metric}'" for metric in TALLY_METRICS)
+        _execute(INSERT_FIGURE + "SELECT %s, %s, level, code, metric, key, SUM(value) FROM stats_periodfigure "
+                 f"WHERE period = %s AND start >= %s AND start < %s AND metric IN ({metrics}) "
+                 "GROUP BY level, code, metric, key", [*head, SUM_OF[period.kind], since, until])
+        return
+    level = ("CASE WHEN g.organisation_id IS NOT NULL THEN 'organisation' "
+             "WHEN g.territory_id IS NOT NULL THEN 'territory' WHEN g.department IS NOT NULL THEN 'department' "
+             "WHEN g.region IS NOT NULL THEN 'region' ELSE 'national' END")
+    code = (f"CASE WHEN g.organisation_id IS NOT NULL THEN {_uuid_text('g.organisation_id')} "
+            f"WHEN g.territory_id IS NOT NULL THEN {_uuid_text('g.territory_id')} "
+            "WHEN g.department IS NOT NULL THEN g.department WHEN g.region IS NOT NULL THEN g.region ELSE '' END")
+    grouped = ("SELECT a.organisation_id, a.territory_id, a.department, a.region, a.metric, a.key, "
+               "SUM(a.value) AS value FROM stats_tally a WHERE a.day >= %s AND a.day < %s "
+               "GROUP BY a.organisation_id, a.territory_id, a.department, a.region, a.metric, a.key")
+    _execute(INSERT_FIGURE + "SELECT %s, %s, t.lv, t.cd, t.metric, t.key, SUM(t.value) FROM "
+             f"(SELECT {level} AS lv, {code} AS cd, g.metric, g.key, g.value FROM ({grouped}) g) t "
+             "GROUP BY t.lv, t.cd, t.metric, t.key", [*head, since, until])
 
 
 LEVEL_ORDER = ",".join(LEVELS)  # "debutant,initie,autonome,confirme": a level's position in it ranks it
 
 
-def _impact_pairs(period: Period) -> QuerySet:
-    """One row per person whose latest completed diagnostic up to the period's end falls in the period and who
-    has an earlier one: the person, the latest results and the first results (raw JSON, read once)."""
-    start, end = _instant(period.start), _instant(period.end)
-    done = DiagnosticSession.objects.filter(status=SessionStatus.COMPLETED, completed_at__isnull=False)
-    latest = done.filter(learner=OuterRef("learner"), completed_at__lt=end).order_by("-completed_at", "-pk")
-    first = done.filter(learner=OuterRef("learner")).order_by("completed_at", "pk")
-    sessions = (done.filter(completed_at__gte=start, completed_at__lt=end)
-                .filter(pk=Subquery(latest.values("pk")[:1]))
-                .annotate(first_pk=Subquery(first.values("pk")[:1]))
-                .exclude(pk=F("first_pk")))
-    return sessions.values(p=F("learner_id"), lr=F("results"), fpk=F("first_pk"))
+def _impact_pairs(period: Period) -> tuple[str, list]:
+    """SQL of one row per person whose latest completed diagnostic up to the period's end falls in the period and
+    who has an earlier one: the person ``p``, the latest results ``lr`` and the first results ``fr`` (raw JSON).
+    One pass over the completed diagnostics (window functions per learner), not a lookup per diagnostic: the
+    first diagnostic overall is the first of those before the end, since it comes before the latest."""
+    table = DiagnosticSession._meta.db_table
+    sql = ("SELECT x.p, x.lr, x.fr FROM (SELECT learner_id AS p, results AS lr, completed_at AS at, "
+           "ROW_NUMBER() OVER (PARTITION BY learner_id ORDER BY completed_at DESC, id DESC) AS n, "
+           "COUNT(*) OVER (PARTITION BY learner_id) AS c, "
+           "FIRST_VALUE(results) OVER (PARTITION BY learner_id ORDER BY completed_at, id) AS fr "
+           f"FROM {table} WHERE status = %s AND completed_at IS NOT NULL AND completed_at < %s) x "
+           "WHERE x.n = 1 AND x.c > 1 AND x.at >= %s")
+    moment = connection.ops.adapt_datetimefield_value
+    return sql, [SessionStatus.COMPLETED.value, moment(_instant(period.end)), moment(_instant(period.start))]
 
 
 def _level_rank_sql(json_column: str, slug: str) -> tuple[str, list]:
@@ -336,14 +434,13 @@ def _impact_figures(period: Period) -> None:
                        .values_list("slug", flat=True))
     if not competences:
         return
-    pairs_sql, pairs_params = _sql(_impact_pairs(period))
+    pairs_sql, pairs_params = _impact_pairs(period)
     ranks, rank_params = [], []
     for i, slug in enumerate(competences):
-        for side, column in (("l", "s.lr"), ("f", "fs.results")):
+        for side, column in (("l", "s.lr"), ("f", "s.fr")):
             sql, params = _level_rank_sql(column, slug)
             ranks.append(f"{sql} AS {side}_{i}")
             rank_params += params
-    sessions_table = DiagnosticSession._meta.db_table
     counts = ", ".join(
         f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 THEN r.p END), "
         f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 AND r.l_{i} > r.f_{i} THEN r.p END)"
@@ -361,7 +458,7 @@ def _impact_figures(period: Period) -> None:
          f"{areas} JOIN {_territory_through()} td ON td.department_id = dd.code", "GROUP BY td.territory_id"),
     ]
     sql = (f"WITH s AS MATERIALIZED ({pairs_sql}), "
-           f"r AS MATERIALIZED (SELECT s.p, {', '.join(ranks)} FROM s JOIN {sessions_table} fs ON fs.id = s.fpk) "
+           f"r AS MATERIALIZED (SELECT s.p, {', '.join(ranks)} FROM s) "
            + " UNION ALL ".join(f"SELECT {level}, {code}, {counts} FROM r {join} {group}"
                                 for level, code, join, group in parts))
     with connection.cursor() as cursor:
@@ -382,13 +479,7 @@ def derive_period(period: Period) -> None:
     with transaction.atomic():
         rollup_lock()
         PeriodFigure.objects.filter(period=period.kind, start=period.start).delete()
-        _distinct_figures(period, "people_reached", "stats_activityday")
-        if period.kind == "all":  # nobody was active before the beginning: new people are the people reached
-            _execute(INSERT_FIGURE + "SELECT period, start, level, code, 'people_new', key, value "
-                     "FROM stats_periodfigure WHERE period = %s AND start = %s AND metric = 'people_reached'",
-                     [period.kind, _date_param(period.start)])
-        else:
-            _distinct_figures(period, "people_new", "stats_activityday", new=True)
+        _people_figures(period)
         _distinct_figures(period, "active_trainers", "stats_trainerday")
         _structures_figures(period)
         _tally_figures(period)
@@ -409,18 +500,23 @@ def _ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return [(a, b) for a, b in ranges]
 
 
+def _periods_derive(periods: set[Period]) -> int:
+    """Derive the periods, months first: a quarter adds up its months' counts, a year its quarters' (SUM_OF)."""
+    for period in sorted(periods, key=lambda p: (KINDS.index(p.kind), p.start)):
+        derive_period(period)
+    return len(periods)
+
+
 def days_rollup(*, days: Iterable[dt.date]) -> RollupSummary:
     """Recompute the base rows of ``days`` (each run of consecutive days in one transaction), then the
     figures of every period holding one of them. Idempotent: running it twice gives the same rows."""
     began = time.monotonic()
     days = sorted(set(days))
     summary = RollupSummary()
+    changed: set[dt.date] = set()
     for first, last in _ranges(days):
-        _base_rollup(first, last, summary)
-    periods = periods_containing(days)
-    for period in sorted(periods, key=lambda p: (p.kind, p.start)):
-        derive_period(period)
-    summary.periods = len(periods)
+        changed |= _base_rollup(first, last, summary)
+    summary.periods = _periods_derive(periods_containing(days) | periods_containing(changed))
     summary.seconds = time.monotonic() - began
     return summary
 
@@ -460,14 +556,28 @@ def all_rollup() -> RollupSummary:
     """Everything again from the source tables: the rollups are emptied and rebuilt."""
     with transaction.atomic():
         rollup_lock()
-        for model in (ActivityDay, Tally, TrainerDay, PeriodFigure):
+        for model in (ActivityDay, Tally, TrainerDay, FirstActivity, PeriodFigure):
             model.objects.all().delete()
     bounds = source_days_bounds()
     if bounds is None:
         began = time.monotonic()
         derive_period(Period("all", ALL_START))
         return RollupSummary(periods=1, seconds=time.monotonic() - began)
-    return range_rollup(first=bounds[0], last=bounds[1])
+    first, last = bounds
+    began = time.monotonic()
+    summary = RollupSummary()
+    _base_rollup(first, last, summary)
+    _analyze()  # the planner must know the rollup tables are full before deriving the periods from them
+    summary.periods = _periods_derive(periods_containing([first + dt.timedelta(days=n)
+                                                          for n in range((last - first).days + 1)]))
+    summary.seconds = time.monotonic() - began
+    return summary
+
+
+def _analyze() -> None:
+    if connection.vendor == "postgresql":
+        for model in (ActivityDay, Tally, TrainerDay, FirstActivity):
+            _execute(f"ANALYZE {model._meta.db_table}")
 
 
 # -- since the last run (the watermark) --------------------------------------------------------------------
