@@ -552,8 +552,8 @@ class Generator:
         else:
             shares = [0] * n
         diag_set = set(diagnosed)
-        progress_cols = ["learner_id", "module_id", "status", "furthest_position", "answers", "score", "started_at",
-                         "completed_at", "last_activity_at"]
+        progress_cols = ["learner_id", "module_id", "status", "furthest_position", "answers", "wrong_first_answers",
+                         "score", "started_at", "completed_at", "last_activity_at"]
         event_cols = ["id", "learner_id", "verb", "object_type", "object_id", "module_id", "content_version",
                       "success", "score", "response", "duration_ms", "client_timestamp", "stored_at"]
         with sink.table(LearningEvent, event_cols) as add_event, \
@@ -639,7 +639,9 @@ class Generator:
                     firsts = sum(answers.get(s, {}).get("first", False) for s, _p, q in steps if q)
                     score = str(round(firsts / module.questions, 3))
             add_progress((learner_id, module.id, ProgressStatus.COMPLETED if completed_at else ProgressStatus.IN_PROGRESS,
-                          str(furthest), sink.json(answers), score, sink.ts(first_t + delay),
+                          str(furthest), sink.json(answers),
+                          str(sum(1 for a in answers.values() if a.get("first") is False)), score,
+                          sink.ts(first_t + delay),
                           sink.ts(completed_at + delay) if completed_at else NULL,
                           sink.ts(last_t + delay)))
 

@@ -50,6 +50,10 @@ class ModuleProgress(models.Model):
     furthest_position = models.IntegerField(default=-1)
     # {question_slug: {"first": bool, "last": bool}}
     answers = models.JSONField(default=dict)
+    # How many questions of ``answers`` were answered wrongly the first time: kept from ``answers`` by ``save`` and
+    # by the services (``_apply``, and so the rebuild), so that « besoin d'aide » is a condition the database can
+    # filter, count and sort on (the follow-up grid) without reading the JSON.
+    wrong_first_answers = models.PositiveSmallIntegerField(default=0, db_default=0)
     score = models.FloatField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -59,6 +63,18 @@ class ModuleProgress(models.Model):
         constraints = [models.UniqueConstraint(fields=["learner", "module"], name="one_progress_per_module")]
         indexes = [models.Index(fields=["learner", "last_activity_at"], name="progress_learner_recent")]
 
+    def save(self, *args, **kwargs) -> None:
+        self.wrong_first_answers = wrong_first_count(self.answers)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "answers" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "wrong_first_answers"}
+        super().save(*args, **kwargs)
+
     @property
     def is_completed(self) -> bool:
         return self.status == ProgressStatus.COMPLETED
+
+
+def wrong_first_count(answers) -> int:
+    """The questions of a progress row's ``answers`` answered wrongly the first time (``wrong_first_answers``)."""
+    return sum(1 for a in (answers or {}).values() if isinstance(a, dict) and a.get("first") is False)

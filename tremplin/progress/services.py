@@ -16,7 +16,7 @@ from tremplin.catalog.enums import QUESTION_KINDS
 from tremplin.catalog.models import Module, Step
 
 from .enums import ObjectType, ProgressStatus, Verb
-from .models import LearningEvent, ModuleProgress
+from .models import LearningEvent, ModuleProgress, wrong_first_count
 from .quiz import Graded, completion_event_id, first_not_done, step_answer_read, step_object_id
 from .selectors import event_moment, step_slugs_done
 
@@ -48,6 +48,7 @@ def _apply(progress: ModuleProgress, event: LearningEvent, positions: dict[str, 
         record.setdefault("first", bool(event.success))
         record["last"] = bool(event.success)
         progress.answers = {**progress.answers, step_slug: record}
+        progress.wrong_first_answers = wrong_first_count(progress.answers)  # bulk_create (the rebuild) skips save()
     elif event.verb == Verb.COMPLETED and event.object_type == ObjectType.MODULE:
         progress.status = ProgressStatus.COMPLETED
         progress.completed_at = progress.completed_at or when
