@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from tremplin.accounts.models import User
@@ -22,7 +23,7 @@ from tremplin.organisations.access import Scope, parse_id, tenant_q
 from tremplin.organisations.models import Organisation
 from tremplin.organisations.selectors import learners_of
 from tremplin.progress.enums import ObjectType, ProgressStatus
-from tremplin.progress.models import LearningEvent, ModuleProgress
+from tremplin.progress.models import LearningEvent, ModuleProgress, wrong_first_count
 
 from .enums import STUCK_AFTER_DAYS, STUCK_WRONG_FIRST_ANSWERS, FollowStatus
 from .models import Accompaniment, Assignment, Attendance, Group, Note, Referral, Workshop
@@ -163,15 +164,17 @@ def follow_status(progress: ModuleProgress | None, *, now: datetime | None = Non
     """Our rule for "needs help": in progress and either idle for 14 days or 2+ wrong first answers."""
     if progress is None:
         return FollowStatus.NOT_STARTED
-    return _follow_status(progress.status, progress.last_activity_at, lambda: progress.answers, now=now)
+    return _follow_status(progress.status, progress.last_activity_at, wrong_first_count(progress.answers), now=now)
 
 
 def _idle_since(now: datetime) -> datetime:
     return now - timedelta(days=STUCK_AFTER_DAYS)
 
 
-def _follow_status(status: str, last_activity_at: datetime | None, answers, *, now: datetime | None) -> str:
-    """``follow_status`` on a progress row's values; ``answers`` (a callable) is read only when it decides."""
+def _follow_status(status: str, last_activity_at: datetime | None, wrong_first: int, *,
+                   now: datetime | None) -> str:
+    """``follow_status`` on a progress row's values (``wrong_first``: its ``wrong_first_answers``).
+    ``_cell_q`` is the same rule for the database: change both together."""
     if status == ProgressStatus.NOT_STARTED:
         return FollowStatus.NOT_STARTED
     if status == ProgressStatus.COMPLETED:
@@ -179,10 +182,26 @@ def _follow_status(status: str, last_activity_at: datetime | None, answers, *, n
     now = now or timezone.now()
     if last_activity_at is not None and last_activity_at < _idle_since(now):
         return FollowStatus.NEEDS_HELP
-    wrong = sum(1 for a in (answers() or {}).values() if a.get("first") is False)
-    if wrong >= STUCK_WRONG_FIRST_ANSWERS:
+    if wrong_first >= STUCK_WRONG_FIRST_ANSWERS:
         return FollowStatus.NEEDS_HELP
     return FollowStatus.IN_PROGRESS
+
+
+def _cell_q(status: str, now: datetime, *, prefix: str = "") -> Q:
+    """The progress rows (through ``prefix``) whose follow status is ``status`` (completed, needs help or in
+    progress): ``_follow_status`` as a condition for the database (a row's status is one of the three; a missing
+    row, or one not started, is « pas commencé »: see ``_cells_counted``)."""
+    def q(**lookups) -> Q:
+        return Q(**{prefix + key: value for key, value in lookups.items()})
+
+    if status == FollowStatus.COMPLETED:
+        return q(status=ProgressStatus.COMPLETED)
+    idle = _idle_since(now)
+    if status == FollowStatus.NEEDS_HELP:
+        return q(status=ProgressStatus.IN_PROGRESS) & (
+            q(last_activity_at__lt=idle) | q(wrong_first_answers__gte=STUCK_WRONG_FIRST_ANSWERS))
+    return q(status=ProgressStatus.IN_PROGRESS, wrong_first_answers__lt=STUCK_WRONG_FIRST_ANSWERS) & (
+        q(last_activity_at__gte=idle) | q(last_activity_at__isnull=True))
 
 
 STATUS_CSS: dict[str, str] = {FollowStatus.COMPLETED: "status-done", FollowStatus.NEEDS_HELP: "status-help",
@@ -244,17 +263,29 @@ class _GridPlan:
     assignments: list[Assignment]
     expanded: _Expanded
     columns: list[Module]
+    counted: QuerySet[User]  # the same learners, without what only sorts them: what the pager counts
 
 
-def _grid_plan(scope: Scope, group: Group | None, sort: str) -> _GridPlan:
-    """The learners to list (not read yet: names and last activity only) and the columns: the modules given to them
-    (with a group: given to the group or to one of its members)."""
+class _GridPaginator(Paginator):
+    """Counts ``counted`` (the learners without the aggregates that only sort them: no join to the progress rows
+    when nothing filters on them)."""
+
+    def __init__(self, plan: _GridPlan) -> None:
+        super().__init__(plan.learners, GRID_PAGE)
+        self._counted = plan.counted
+
+    @cached_property
+    def count(self) -> int:
+        return self._counted.count()
+
+
+def _grid_plan(scope: Scope, group: Group | None, sort: str, status: str, now: datetime) -> _GridPlan:
+    """The learners to list, filtered by ``status`` and in the order of ``sort`` by the database (a queryset, not
+    read yet: names and last activity only), and the columns: the modules given to them (with a group: given to
+    the group or to one of its members)."""
     learners_qs = learners_of(scope=scope).only("id", "first_name", "last_name", "username")
     if group is not None:
         learners_qs = learners_qs.filter(coaching_groups=group)
-    if sort == "activity":  # sorted by the database on the learners' latest progress (by name: read per batch)
-        learners_qs = learners_qs.annotate(last_activity=Max("module_progress__last_activity_at")).order_by(
-            F("last_activity").desc(nulls_last=True), "first_name", "last_name", "username")
     # The grid reads an assignment's target ids, due date and module (its learner and group rows are not shown).
     assignments = list(Assignment.objects.filter(tenant_q(scope)).select_related("module", "module__track"))
     expanded = _expand(assignments, learner_ids=set())  # the due dates: only for the learners shown
@@ -265,55 +296,116 @@ def _grid_plan(scope: Scope, group: Group | None, sort: str) -> _GridPlan:
     column_ids = {mid for _who, mods in given for mid in mods}
     columns = sorted((expanded.modules[mid] for mid in column_ids),
                      key=lambda m: (m.track.order, m.track.slug, m.position))
-    return _GridPlan(learners=learners_qs, assignments=assignments, expanded=expanded, columns=columns)
+    # Computed by the database over the progress rows, in one annotate() (the aggregates share one join).
+    counted: dict[str, Any] = {}
+    order = learners_qs.query.order_by
+    if sort == "activity":  # sorted on the learners' latest progress (by name: read with the cells)
+        counted["last_activity"] = Max("module_progress__last_activity_at")
+        order = (F("last_activity").desc(nulls_last=True), *order)
+    terms = _given_terms(scope, assignments, expanded, column_ids)
+    if status in FollowStatus.values:  # the learners with at least one cell in this status
+        if not terms:
+            learners_qs = learners_qs.none()
+        else:
+            counted["grid_status"] = _cells_counted(terms, status, now)
+    if sort == "help" and terms:  # most cells « besoin d'aide » first; the same order within the same count
+        counted["grid_help"] = _cells_counted(terms, FollowStatus.NEEDS_HELP, now)
+        order = (F("grid_help").desc(), *order)
+    shown, to_count = learners_qs, learners_qs
+    if counted:
+        shown = shown.annotate(**counted)
+    if "grid_status" in counted:
+        shown = shown.filter(grid_status__gt=0)
+        to_count = to_count.annotate(grid_status=counted["grid_status"]).filter(grid_status__gt=0)
+    return _GridPlan(learners=shown.order_by(*order), assignments=assignments, expanded=expanded,
+                     columns=columns, counted=to_count)
+
+
+# (learners, module ids): these columns are given to the learners who match the condition (a ``Q`` on ``User``)
+_Term = tuple[Q, list[int]]
+
+
+def _given_terms(scope: Scope, assignments: list[Assignment], expanded: _Expanded, column_ids: set[int]) \
+        -> list[_Term]:
+    """The grid's assignments as conditions the database can evaluate for every learner at once: one term for
+    each track given whole (its modules among the columns) and one for each module given alone; a term's learners
+    are those of its assignments, directly or as members of their groups (two uncorrelated subqueries, read once
+    a query). A learner is given a column when one term holding the column matches them: ``_expand``'s rule (an
+    assignment is a track or a module, for a group or a learner; columns are active modules)."""
+    terms: list[_Term] = []
+    for track_id in sorted({a.track_id for a in assignments if a.track_id}):
+        mods = sorted(mid for mid in column_ids if expanded.modules[mid].track_id == track_id)
+        if mods:
+            terms.append((_given_to(scope, track_id=track_id), mods))
+    for module_id in sorted({a.module_id for a in assignments if a.module_id} & column_ids):
+        terms.append((_given_to(scope, module_id=module_id), [module_id]))
+    return terms
+
+
+def _given_to(scope: Scope, **target) -> Q:
+    """The learners (a condition on ``User``) given ``target`` (a track or a module) by the scope's assignments."""
+    theirs = Assignment.objects.filter(tenant_q(scope), **target)
+    members = Group.members.through.objects.filter(group_id__in=theirs.values("group_id")).values("user_id")
+    return Q(pk__in=theirs.values("learner_id")) | Q(pk__in=members)
+
+
+def _cells_counted(terms: list[_Term], status: str, now: datetime) -> Any:
+    """An aggregate on ``User``: how many of the learner's cells (columns given to them) have this follow status."""
+    given = Q()
+    for who, mods in terms:
+        given |= Q(module_progress__module_id__in=mods) & who
+    if status != FollowStatus.NOT_STARTED:
+        return Count("module_progress", filter=given & _cell_q(status, now, prefix="module_progress__"))
+    # « Pas commencé »: the columns given, less those with a progress row begun (a missing row is not started).
+    begun = Count("module_progress", filter=given & Q(module_progress__status__in=[ProgressStatus.IN_PROGRESS,
+                                                                                    ProgressStatus.COMPLETED]))
+    return _given_count(terms) - begun
+
+
+def _given_count(terms: list[_Term]) -> Any:
+    """How many columns are given to the learner: the columns sharing the same terms counted together, once."""
+    holders: dict[int, list[int]] = defaultdict(list)  # column -> the terms holding it
+    for i, (_who, mods) in enumerate(terms):
+        for mid in mods:
+            holders[mid].append(i)
+    together: dict[tuple[int, ...], int] = defaultdict(int)
+    for held_by in holders.values():
+        together[tuple(held_by)] += 1
+    total: Any = Value(0)
+    for held_by, n in together.items():
+        who = Q()
+        for i in held_by:
+            who |= terms[i][0]
+        total = total + Case(When(who, then=Value(n)), default=Value(0))
+    return total
 
 
 def progress_grid(*, scope: Scope, group: Group | None = None, status: str = "",
                   sort: str = "name", now: datetime | None = None, page: int | str | None = None) -> Grid:
     """Learners × assigned modules. A fixed number of queries whatever the size (tested).
 
-    ``page`` (the screen): 50 learners a page. Sorted by name or last activity without a status filter, only
-    the page's learners are read (the database sorts and pages); a status filter or « besoin d'aide d'abord »
-    needs every learner's cells, computed from the columns the grid shows, then paged. ``page=None``: every row
-    (the CSV export goes through ``progress_grid_rows`` instead, batch by batch)."""
-    plan = _grid_plan(scope, group, sort)
-    db_paged = page is not None and status not in FollowStatus.values and sort != "help"
-    shown: Any = None
-    if db_paged:
-        shown = Paginator(plan.learners, GRID_PAGE).get_page(page)
-        rows = list(_grid_rows(scope, list(shown), plan, now=now))
-    else:
-        rows = _filtered_sorted(_grid_rows(scope, list(plan.learners), plan, now=now), status, sort)
-    if page is not None and not db_paged:
-        shown = Paginator(rows, GRID_PAGE).get_page(page)
-        rows = list(shown)
-    return Grid(columns=plan.columns, rows=list(rows), page=shown)
+    ``page`` (the screen): 50 learners a page. The database filters by status, sorts (by name, last activity or
+    « besoin d'aide d'abord ») and pages; only the page's learners are read and their cells built.
+    ``page=None``: every row (the CSV export goes through ``progress_grid_rows`` instead, batch by batch)."""
+    now = now or timezone.now()
+    plan = _grid_plan(scope, group, sort, status, now)
+    if page is None:
+        return Grid(columns=plan.columns, rows=list(_grid_rows(scope, list(plan.learners), plan, now=now)))
+    shown = _GridPaginator(plan).get_page(page)
+    return Grid(columns=plan.columns, rows=list(_grid_rows(scope, list(shown), plan, now=now)), page=shown)
 
 
 def progress_grid_rows(*, scope: Scope, group: Group | None = None, status: str = "", sort: str = "name",
                        now: datetime | None = None) -> GridRows:
-    """Every row of the grid for the export, as an iterator: cells read ``GRID_BATCH`` learners at a time (only
-    « besoin d'aide d'abord » must see every row before the first)."""
-    plan = _grid_plan(scope, group, sort)
-    rows: Iterable[Row] = _grid_rows(scope, list(plan.learners), plan, now=now)
-    if status in FollowStatus.values:
-        rows = (r for r in rows if r.count(status))
-    if sort == "help":
-        rows = _filtered_sorted(rows, "", sort)
-    return GridRows(columns=plan.columns, rows=rows)
-
-
-def _filtered_sorted(rows: Iterable[Row], status: str, sort: str) -> list[Row]:
-    out = [r for r in rows if r.count(status)] if status in FollowStatus.values else list(rows)
-    if sort == "help":
-        out.sort(key=lambda r: -r.needs_help)  # stable: by name within the same count
-    return out
-
-
-def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datetime | None) -> Iterator[Row]:
-    """The rows of these learners, ``GRID_BATCH`` at a time: three queries a batch (groups, progress rows, the
-    answers of the cells in progress and recent, the only ones whose status depends on them)."""
+    """Every row of the grid for the export, as an iterator: the learners filtered and sorted by the database
+    (as the screen's), their cells read ``GRID_BATCH`` learners at a time."""
     now = now or timezone.now()
+    plan = _grid_plan(scope, group, sort, status, now)
+    return GridRows(columns=plan.columns, rows=_grid_rows(scope, list(plan.learners), plan, now=now))
+
+
+def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datetime) -> Iterator[Row]:
+    """The rows of these learners, ``GRID_BATCH`` at a time: two queries a batch (groups, progress rows)."""
     today = timezone.localdate(now)
     labels = {value: str(label) for value, label in FollowStatus.choices}
     unassigned = Cell(assigned=False)
@@ -327,7 +419,7 @@ def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datet
                                                               user_id__in=ids) \
                 .order_by("group__name").values_list("user_id", "group__name"):
             group_names[uid].append(name)
-        statuses, latest = _cell_statuses(ids, [m.pk for m in plan.columns], now=now)
+        statuses, latest = _cell_statuses(ids, {m.pk for m in plan.columns}, now=now)
         for u in batch:
             if not hasattr(u, "last_activity"):  # not sorted on it: read with the cells
                 u.last_activity = latest.get(u.pk)
@@ -351,26 +443,20 @@ def _grid_rows(scope: Scope, learners: list[Any], plan: _GridPlan, *, now: datet
         plan.expanded.due.clear()
 
 
-def _cell_statuses(learner_ids: list, module_ids: list[int], *,
+def _cell_statuses(learner_ids: list, columns: set[int], *,
                    now: datetime) -> tuple[dict[Any, dict[int, str]], dict[Any, datetime]]:
-    """({learner id: {module id: follow status}}, {learner id: latest activity}) from the progress rows' status
-    and date (every module's, for the latest activity); the answers (JSON) are read only for the rows of the
-    columns in progress and active lately, where they decide between « en cours » and « besoin d'aide »."""
+    """({learner id: {module id: follow status}}, {learner id: latest activity}) from the progress rows' status,
+    date and count of wrong first answers (every module's, for the latest activity; no JSON read)."""
     if not learner_ids:
         return {}, {}
-    columns = set(module_ids)
-    rows = ModuleProgress.objects.filter(learner_id__in=learner_ids)
-    recent = Q(status=ProgressStatus.IN_PROGRESS) & (Q(last_activity_at__gte=_idle_since(now))
-                                                     | Q(last_activity_at__isnull=True))
-    answers = {(lid, mid): a for lid, mid, a in rows.filter(recent, module_id__in=module_ids).values_list(
-        "learner_id", "module_id", "answers")} if module_ids else {}
     out: dict[Any, dict[int, str]] = defaultdict(dict)
     latest: dict[Any, datetime] = {}
-    for lid, mid, st, last in rows.values_list("learner_id", "module_id", "status", "last_activity_at"):
+    for lid, mid, st, last, wrong in ModuleProgress.objects.filter(learner_id__in=learner_ids).values_list(
+            "learner_id", "module_id", "status", "last_activity_at", "wrong_first_answers"):
         if last is not None and (lid not in latest or last > latest[lid]):
             latest[lid] = last
         if mid in columns:
-            out[lid][mid] = _follow_status(st, last, lambda key=(lid, mid): answers.get(key), now=now)
+            out[lid][mid] = _follow_status(st, last, wrong, now=now)
     return out, latest
 
 
@@ -382,19 +468,13 @@ class Stuck:
 
 
 def learners_needing_help(*, scope: Scope, now: datetime | None = None, limit: int = 20) -> list[Stuck]:
-    """In-progress modules that match the "needs help" rule, most idle first."""
+    """In-progress modules that match the "needs help" rule (``_cell_q``, in the database), most idle first."""
     now = now or timezone.now()
-    candidates = (ModuleProgress.objects.filter(tenant_q(scope, "learner__enrolments__organisation"),
-                                                learner__is_active=True, status=ProgressStatus.IN_PROGRESS,
-                                                module__is_active=True)
-                  .select_related("learner", "module").order_by("last_activity_at"))
-    found = []
-    for p in candidates.iterator(chunk_size=500):
-        if follow_status(p, now=now) == FollowStatus.NEEDS_HELP:
-            found.append(Stuck(learner=p.learner, module=p.module, last_activity=p.last_activity_at))
-            if len(found) >= limit:
-                break
-    return found
+    stuck = (ModuleProgress.objects.filter(tenant_q(scope, "learner__enrolments__organisation"),
+                                           _cell_q(FollowStatus.NEEDS_HELP, now), learner__is_active=True,
+                                           module__is_active=True)
+             .select_related("learner", "module").order_by("last_activity_at")[:limit])
+    return [Stuck(learner=p.learner, module=p.module, last_activity=p.last_activity_at) for p in stuck]
 
 
 @dataclass
