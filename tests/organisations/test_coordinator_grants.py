@@ -201,6 +201,13 @@ def test_with_a_grant_the_coordinator_reads_the_list_each_read_is_journaled_and_
     assert response.status_code == 404 and "Anne" not in response.content.decode()
 
 
+def test_the_national_team_s_structure_page_says_the_list_stays_with_the_structure_even_when_shared(net):
+    grant_create(scope=manager(net), territory=net.hub)
+    page = client_for(net.admin).get(reverse("network:structure", args=[net.alpha.pk])).content.decode()
+    assert "pas avec l'équipe nationale" in page
+    assert reverse("network:structure_learners", args=[net.alpha.pk]) not in page
+
+
 def selectors_audit(scope):
     from tremplin.audit.selectors import audit_entries_of
 
