@@ -43,6 +43,9 @@ ACTION_LABELS = {
     "invitation.revoke": _("Invitation annulée"),
     "membership.remove": _("Membre retiré"),
     "assignment.delete": _("Travail demandé supprimé"),
+    "coordinator_grant.create": _("Liste partagée avec la coordination du territoire"),
+    "coordinator_grant.revoke": _("Partage avec la coordination arrêté"),
+    "network.structure_learners": _("Liste des personnes lue par la coordination du territoire"),
 }
 
 
