@@ -412,10 +412,16 @@ def _impact_pairs(period: Period) -> tuple[str, list]:
            "ROW_NUMBER() OVER (PARTITION BY learner_id ORDER BY completed_at DESC, id DESC) AS n, "
            "COUNT(*) OVER (PARTITION BY learner_id) AS c, "
            "FIRST_VALUE(results) OVER (PARTITION BY learner_id ORDER BY completed_at, id) AS fr "
-           f"FROM {table} WHERE status = %s AND completed_at IS NOT NULL AND completed_at < %s) x "
+           f"FROM {table} WHERE status = %s AND completed_at IS NOT NULL AND completed_at < %s {{only}}) x "
            "WHERE x.n = 1 AND x.c > 1 AND x.at >= %s")
     moment = connection.ops.adapt_datetimefield_value
-    return sql, [SessionStatus.COMPLETED.value, moment(_instant(period.end)), moment(_instant(period.start))]
+    params = [SessionStatus.COMPLETED.value, moment(_instant(period.end)), moment(_instant(period.start))]
+    if period.kind == "all":
+        return sql.format(only=""), params
+    # Only the people diagnosed in the period can count in it: the others' diagnostics are not sorted at all.
+    only = (f"AND learner_id IN (SELECT learner_id FROM {table} WHERE status = %s AND completed_at >= %s "
+            "AND completed_at < %s) ")
+    return sql.format(only=only), [*params[:2], params[0], params[2], params[1], params[2]]
 
 
 def _level_rank_sql(json_column: str, slug: str) -> tuple[str, list]:
@@ -449,18 +455,21 @@ def _impact_figures(period: Period) -> None:
              f"JOIN {Organisation._meta.db_table} o ON o.id = e.organisation_id "
              f"JOIN {Commune._meta.db_table} c ON c.code = o.commune_id "
              f"JOIN {Department._meta.db_table} dd ON dd.code = c.department_id")
-    parts = [
-        ("'national'", "''", "", ""),
-        ("'region'", "dd.region_id", areas, "GROUP BY dd.region_id"),
-        ("'department'", "dd.code", areas, "GROUP BY dd.code"),
-        ("'organisation'", _uuid_text("e.organisation_id"), areas, "GROUP BY e.organisation_id"),
+    columns = ", ".join(f"r.l_{i}, r.f_{i}" for i in range(len(competences)))
+    parts = [  # the people with the structures following them (their areas), joined once into ``ra``
+        ("'national'", "''", "r", ""),
+        ("'region'", "r.reg", "ra r", "GROUP BY r.reg"),
+        ("'department'", "r.dep", "ra r", "GROUP BY r.dep"),
+        ("'organisation'", _uuid_text("r.o"), "ra r", "GROUP BY r.o"),
         ("'territory'", _uuid_text("td.territory_id"),
-         f"{areas} JOIN {_territory_through()} td ON td.department_id = dd.code", "GROUP BY td.territory_id"),
+         f"ra r JOIN {_territory_through()} td ON td.department_id = r.dep", "GROUP BY td.territory_id"),
     ]
     sql = (f"WITH s AS MATERIALIZED ({pairs_sql}), "
-           f"r AS MATERIALIZED (SELECT s.p, {', '.join(ranks)} FROM s) "
-           + " UNION ALL ".join(f"SELECT {level}, {code}, {counts} FROM r {join} {group}"
-                                for level, code, join, group in parts))
+           f"r AS MATERIALIZED (SELECT s.p, {', '.join(ranks)} FROM s), "
+           f"ra AS MATERIALIZED (SELECT r.p, {columns}, e.organisation_id AS o, dd.code AS dep, dd.region_id AS reg "
+           f"FROM r {areas}) "
+           + " UNION ALL ".join(f"SELECT {level}, {code}, {counts} FROM {source} {group}"
+                                for level, code, source, group in parts))
     with connection.cursor() as cursor:
         cursor.execute(sql, list(pairs_params) + rank_params)
         found = cursor.fetchall()
