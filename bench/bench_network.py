@@ -115,7 +115,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of slow pages")
     parser.add_argument("--skip-rollup", action="store_true")
+    parser.add_argument("--rollup-only", action="store_true", help="only the rollup of one day (no page)")
     args = parser.parse_args()
+    if args.rollup_only:
+        rollup_bench()
+        return
 
     admin = (NetworkMembership.objects.filter(role=NetworkRole.NETWORK_ADMIN, territory=None)
              .select_related("user").order_by("created_at").first())
@@ -160,16 +164,27 @@ def main() -> None:
             print(f"  {label}:")
             explain(queries)
     if not args.skip_rollup:
-        from tremplin.stats import rollup
+        rollup_bench()
 
-        day = dt.date.today() - dt.timedelta(days=1)
-        started = time.perf_counter()
+
+def rollup_bench() -> None:
+    """One day's rollup (yesterday), as the nightly task does it: wall clock, SQL time (the statements' own
+    durations), this process's CPU, and the slowest statements."""
+    from tremplin.stats import rollup
+
+    day = dt.date.today() - dt.timedelta(days=1)
+    recorder = Queries()
+    started, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(recorder):
         summary = rollup.days_rollup(days=[day])
-        seconds = time.perf_counter() - started
-        flag = "" if seconds < ROLLUP_BUDGET_S else "  ← over 1 min"
-        print(f"rollup of one day ({day}): {seconds:.1f} s ({summary.activity_rows} activity rows, "
-              f"{summary.tally_rows} counts, {summary.periods} periods derived){flag}")
-
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    sql = sum(q[0] for q in recorder.seen)
+    flag = "" if seconds < ROLLUP_BUDGET_S else "  ← over 1 min"
+    print(f"rollup of one day ({day}): {seconds:.1f} s, SQL {sql:.1f} s in {len(recorder.seen)} statements, "
+          f"Python CPU {cpu:.1f} s ({summary.activity_rows} activity rows, {summary.tally_rows} counts, "
+          f"{summary.periods} periods derived){flag}")
+    for duration, statement, _params in sorted(recorder.seen, key=lambda q: -q[0])[:8]:
+        print(f"  {duration:7.2f} s  {' '.join(statement.split())[:130]}")
 
 if __name__ == "__main__":
     main()
