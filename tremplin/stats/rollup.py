@@ -314,7 +314,12 @@ def _distinct_levels() -> list[tuple[str, str, str, str, str | None]]:
     ]
 
 
-INSERT_FIGURE = "INSERT INTO stats_periodfigure (period, start, level, code, metric, key, value) "
+# A period's figures are first computed into this temporary table, then only the rows that changed are written
+# (most of « depuis le début » or of a year does not change with one day: deleting and inserting them all would
+# rewrite hundreds of thousands of rows a night and leave as many dead ones).
+NEW_FIGURES = "stats_new_figures"
+FIGURE_COLUMNS = "period, start, level, code, metric, key, value"
+INSERT_FIGURE = f"INSERT INTO {NEW_FIGURES} ({FIGURE_COLUMNS}) "
 
 
 def _figures_insert(parts: list[tuple[str, list]]) -> None:
@@ -478,21 +483,36 @@ def _impact_figures(period: Period) -> None:
         for i, slug in enumerate(competences):
             for metric, value in (("impact_assessed_twice", values[2 * i]), ("impact_gained", values[2 * i + 1])):
                 if value:
-                    rows.append(PeriodFigure(period=period.kind, start=period.start, level=level, code=code,
-                                             metric=metric, key=slug, value=value))
-    PeriodFigure.objects.bulk_create(rows, batch_size=2000)
+                    rows.append((period.kind, _date_param(period.start), level, code, metric, slug, value))
+    for n in range(0, len(rows), 500):  # a few multi-row statements, not one per row
+        chunk = rows[n:n + 500]
+        _execute(INSERT_FIGURE + "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk)),
+                 [value for row in chunk for value in row])
 
 
 def derive_period(period: Period) -> None:
-    """Replace every figure of ``period`` from the base rollups (one transaction)."""
+    """Replace every figure of ``period`` from the base rollups (one transaction; only the rows that changed are
+    written)."""
     with transaction.atomic():
         rollup_lock()
-        PeriodFigure.objects.filter(period=period.kind, start=period.start).delete()
+        _execute(f"DROP TABLE IF EXISTS {NEW_FIGURES}")
+        _execute(f"CREATE TEMPORARY TABLE {NEW_FIGURES} AS SELECT {FIGURE_COLUMNS} FROM stats_periodfigure WHERE 1 = 0")
         _people_figures(period)
         _distinct_figures(period, "active_trainers", "stats_trainerday")
         _structures_figures(period)
         _tally_figures(period)
         _impact_figures(period)
+        if connection.vendor == "postgresql":
+            _execute(f"ANALYZE {NEW_FIGURES}")
+        same = "n.level = {f}.level AND n.code = {f}.code AND n.metric = {f}.metric AND n.key = {f}.key"
+        head = [period.kind, _date_param(period.start)]
+        _execute(f"DELETE FROM stats_periodfigure WHERE period = %s AND start = %s AND NOT EXISTS (SELECT 1 FROM "
+                 f"{NEW_FIGURES} n WHERE {same.format(f='stats_periodfigure')} "
+                 "AND n.value = stats_periodfigure.value)", head)
+        _execute(f"INSERT INTO stats_periodfigure ({FIGURE_COLUMNS}) SELECT {FIGURE_COLUMNS} FROM {NEW_FIGURES} n "
+                 f"WHERE NOT EXISTS (SELECT 1 FROM stats_periodfigure f WHERE f.period = %s AND f.start = %s "
+                 f"AND {same.format(f='f')})", head)
+        _execute(f"DROP TABLE {NEW_FIGURES}")
 
 
 # -- entry points ------------------------------------------------------------------------------------------
