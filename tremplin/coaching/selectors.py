@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -267,16 +267,31 @@ class _GridPlan:
 
 
 class _GridPaginator(Paginator):
-    """Counts ``counted`` (the learners without the aggregates that only sort them: no join to the progress rows
-    when nothing filters on them)."""
+    """One query for a page and the number of learners (``COUNT(*) OVER ()``: the filter by status is computed
+    once, not once to count and again for the page). Past the last page, or for a page number that is not one,
+    Django's rules: ``counted`` (the learners without the aggregates that only sort them) is counted first."""
 
     def __init__(self, plan: _GridPlan) -> None:
         super().__init__(plan.learners, GRID_PAGE)
+        self._learners = plan.learners
         self._counted = plan.counted
 
     @cached_property
     def count(self) -> int:
         return self._counted.count()
+
+    def get_page(self, number) -> Any:
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 0
+        if wanted >= 1:
+            bottom = (wanted - 1) * self.per_page
+            rows = list(self._learners.annotate(grid_total=Window(Count("*")))[bottom:bottom + self.per_page])
+            if rows:
+                self.count = rows[0].grid_total
+                return Page(rows, wanted, self)
+        return super().get_page(number)
 
 
 def _grid_plan(scope: Scope, group: Group | None, sort: str, status: str, now: datetime) -> _GridPlan:
@@ -315,8 +330,9 @@ def _grid_plan(scope: Scope, group: Group | None, sort: str, status: str, now: d
     if counted:
         shown = shown.annotate(**counted)
     if "grid_status" in counted:
-        shown = shown.filter(grid_status__gt=0)
-        to_count = to_count.annotate(grid_status=counted["grid_status"]).filter(grid_status__gt=0)
+        more_than_none = {"grid_status__gt": 0}  # (an annotation the type checker cannot see)
+        shown = shown.filter(**more_than_none)
+        to_count = to_count.annotate(grid_status=counted["grid_status"]).filter(**more_than_none)
     return _GridPlan(learners=shown.order_by(*order), assignments=assignments, expanded=expanded,
                      columns=columns, counted=to_count)
 
@@ -369,8 +385,8 @@ def _given_count(terms: list[_Term]) -> Any:
         for mid in mods:
             holders[mid].append(i)
     together: dict[tuple[int, ...], int] = defaultdict(int)
-    for held_by in holders.values():
-        together[tuple(held_by)] += 1
+    for terms_of_column in holders.values():
+        together[tuple(terms_of_column)] += 1
     total: Any = Value(0)
     for held_by, n in together.items():
         who = Q()
