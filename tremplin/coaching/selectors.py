@@ -531,6 +531,15 @@ def assignments_of_learner(*, learner: User, scope: Scope | None = None) -> list
     return list(qs.order_by("due_date", "-created_at"))
 
 
+def assignment_targets_of_learner(*, learner: User) -> list[tuple[int | None, int | None, date | None, datetime]]:
+    """(module id, track id, due date, created at) of every assignment given to the learner directly or through one of their
+    groups, soonest due first then newest: what the learner's own home shows, without loading a row (titles come
+    from the catalogue)."""
+    return list(Assignment.objects.filter(Q(learner=learner) | Q(group__members=learner))
+                .order_by(F("due_date").asc(nulls_last=True), "-created_at")
+                .values_list("module_id", "track_id", "due_date", "created_at").distinct())
+
+
 @dataclass
 class LearnerFile:
     learner: User

@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
         tracks.append({"track": track, "total": len(modules), "done": sum(1 for m in modules if m.pk in done)})
     return render(request, "learner/home.html", {
         "tracks": tracks, "resume": _to_resume(states, cat), **_open_access_offers(request),
-        **assignments_for_home(request.user, done=done), **diagnostic_for_home(request.user, done=done, curriculum=cat)})
+        **assignments_for_home(request.user, done=done, curriculum=cat), **diagnostic_for_home(request.user, done=done, curriculum=cat)})
 
 
 def _to_resume(states: dict, cat) -> dict | None:
