@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 from bench_servers import wait_up  # noqa: E402
-from compare import Target, request, run_wrk  # noqa: E402
+from compare import Result, Target, request, run_wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -73,6 +73,35 @@ def procfile_command(name: str) -> str:
     raise SystemExit(f"no {name} process in the Procfile")
 
 
+def paced_trainers(grid: Target, trainers: int, duration: int, pause: float) -> Result:
+    """``trainers`` people each opening the grid, reading it for ``pause`` seconds, opening it again (wrk cannot
+    pace its requests): what trainers at work do, where wrk's ``--trainers`` connections ask without pause."""
+    times: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + duration
+
+    def one() -> None:
+        while time.monotonic() < stop:
+            began = time.monotonic()
+            try:
+                status = request(grid.base, "GET", grid.path, cookies=grid.cookies)[0]
+            except OSError:
+                status = 0
+            times.append((time.monotonic() - began) * 1000)
+            errors[0] += status != 200
+            time.sleep(pause)
+
+    threads = [threading.Thread(target=one) for _ in range(trainers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    times.sort()
+    at = lambda q: times[min(len(times) - 1, int(q * len(times)))] if times else 0.0  # noqa: E731
+    return Result(rps=len(times) / duration, p50=at(0.5), p99=at(0.99), requests=len(times), errors=errors[0],
+                  detail="paced")
+
+
 def measure(args, env: dict, *, pools: str, learner_session: str, trainer_session: str, folder: Path) -> dict:
     """Start the Procfile's web process (and, with two pools, its staff process) behind nginx with the shipped
     routes (deploy/nginx/tremplin-locations.conf), then measure the learner home alone and beside the trainers."""
@@ -103,8 +132,12 @@ def measure(args, env: dict, *, pools: str, learner_session: str, trainer_sessio
         run_wrk(grid, args.trainers, 3, folder)
         alone = run_wrk(home, args.connections, args.duration, folder)
         busy: dict = {}
-        trainers = threading.Thread(target=lambda: busy.update(
-            grid=run_wrk(grid, args.trainers, args.duration + 2, folder)))
+        if args.trainer_pause:
+            trainers = threading.Thread(target=lambda: busy.update(
+                grid=paced_trainers(grid, args.trainers, args.duration + 2, args.trainer_pause)))
+        else:
+            trainers = threading.Thread(target=lambda: busy.update(
+                grid=run_wrk(grid, args.trainers, args.duration + 2, folder)))
         trainers.start()
         time.sleep(1)
         together = run_wrk(home, args.connections, args.duration, folder)
@@ -123,6 +156,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--trainers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8010)
+    parser.add_argument("--trainer-pause", type=float, default=0.0,
+                        help="seconds each trainer waits between two grids (0: wrk, without pause)")
     parser.add_argument("--pools", choices=("one", "two", "both"), default="both",
                         help="one: every page to the web process; two: trainer pages to the staff process")
     args = parser.parse_args()
@@ -147,7 +182,9 @@ def main() -> int:
     print("| pools | while | req/s | p50 ms | p99 ms | errors | load |\n|---|---|---|---|---|---|---|")
     for pools, r in results.items():
         label = {"one": "one (every page to web)", "two": "two (trainer pages to staff)"}[pools]
-        for what, key in (("alone", "alone"), (f"{args.trainers} trainers open the grid without pause", "together")):
+        busy_label = (f"{args.trainers} trainers open the grid every {args.trainer_pause:g} s" if args.trainer_pause
+                      else f"{args.trainers} trainers open the grid without pause")
+        for what, key in (("alone", "alone"), (busy_label, "together")):
             x = r[key]
             print(f"| {label} | {what} | {x.rps:.1f} | {x.p50:.0f} | {x.p99:.0f} | {x.errors} | {r['load']:.1f} |")
     for pools, r in results.items():
