@@ -1,4 +1,7 @@
+import hashlib
+import json
 import uuid
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -9,9 +12,55 @@ from django.utils.translation import gettext_lazy as _
 from .codes import format_code
 from .enums import UserKind
 
+PERSON_FIELDS = frozenset({"first_name", "last_name", "birth_year"})
+
+
+@lru_cache(maxsize=4096)
+def stored_person_key(first_name: str, last_name: str, birth_year: int | None) -> str:
+    """``User.person_key``: a digest of ``organisations.imports.person_key`` (names without case, accents or extra
+    spaces, and the birth year), so the database groups look-alikes. Change that function and every stored key
+    must be computed again (a data migration like accounts 0004)."""
+    from tremplin.organisations.imports import person_key  # the one rule; imported late (it sits above accounts)
+
+    birth_year = int(birth_year) if birth_year not in (None, "") else None  # as the database gives it back
+    text = json.dumps(person_key(first_name, last_name, birth_year), ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class UserQuerySet(models.QuerySet):
+    """Writes that skip ``User.save`` keep ``person_key`` right too. (Also used by migrations' historical models,
+    which have no methods of their own, and before accounts 0003 no ``person_key``: hence ``_keyed``.)"""
+
+    def _keyed(self) -> bool:
+        return any(f.name == "person_key" for f in self.model._meta.concrete_fields)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if self._keyed():
+            for user in objs:
+                user.person_key = stored_person_key(user.first_name, user.last_name, user.birth_year)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if PERSON_FIELDS.intersection(fields) and self._keyed():
+            objs = list(objs)
+            for user in objs:
+                user.person_key = stored_person_key(user.first_name, user.last_name, user.birth_year)
+            fields = [*fields, "person_key"] if "person_key" not in fields else fields
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if PERSON_FIELDS.intersection(kwargs) and "person_key" not in kwargs and self._keyed():
+            raise ValueError("names or birth year set in SQL: give person_key too (stored_person_key), "
+                             "or save each user")
+        return super().update(**kwargs)
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
 
     def create_user(self, username, password=None, **extra):
         user = self.model(username=username, **extra)
@@ -47,6 +96,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_guest = models.BooleanField(default=False)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Who may be the same person (the duplicates page): kept by save(), bulk_create() and bulk_update().
+    person_key = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -61,6 +112,21 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(kind="learner") | Q(email__isnull=False), name="staff_have_an_email"
             ),
         ]
+        indexes = [models.Index(fields=["person_key"], name="accounts_user_person_key")]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        # The names written: those listed, or every one loaded (a user read with .only() saves only what it read).
+        written = (PERSON_FIELDS - self.get_deferred_fields() if update_fields is None
+                   else PERSON_FIELDS.intersection(update_fields))
+        if written:
+            self.person_key_refresh()  # once set, person_key is loaded: saved with the rest
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "person_key"}
+        super().save(*args, **kwargs)
+
+    def person_key_refresh(self) -> None:
+        self.person_key = stored_person_key(self.first_name, self.last_name, self.birth_year)
 
     def __str__(self) -> str:
         return self.display_name

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from tremplin.accounts.codes import CODE_ALPHABET, CODE_LENGTH
 from tremplin.accounts.enums import UserKind
-from tremplin.accounts.models import User
+from tremplin.accounts.models import User, stored_person_key
 from tremplin.catalog.models import Module, Step
 from tremplin.coaching.enums import THEME_LABELS, AccompanimentType, Autonomie, Genre, StatutSocial, TrancheAge
 from tremplin.coaching.models import Accompaniment, Attendance, Workshop
@@ -427,11 +427,13 @@ class Generator:
                                        MembershipRole.ADMIN if k == 0 else MembershipRole.TRAINER, created))
                 self.orgs.append(_Org(org_id, department, self.region_of[department], commune, staff))
         with sink.table(User, ["id", "password", "username", "kind", "email", "first_name", "last_name",
-                               "is_active", "is_guest", "is_staff", "is_superuser", "date_joined"]) as add_user, \
+                               "person_key", "is_active", "is_guest", "is_staff", "is_superuser",
+                               "date_joined"]) as add_user, \
                 sink.table(Membership, ["user_id", "organisation_id", "role", "created_at"]) as add_member:
             for user_id, email, first, last, org_id, role, created in staff_rows:
-                add_user((user_id, self.staff_hash, email, UserKind.STAFF, email, first, last, sink.TRUE, sink.FALSE,
-                          sink.FALSE, sink.FALSE, sink.ts(created)))
+                add_user((user_id, self.staff_hash, email, UserKind.STAFF, email, first, last,
+                          stored_person_key(first, last, None), sink.TRUE, sink.FALSE, sink.FALSE, sink.FALSE,
+                          sink.ts(created)))
                 add_member((user_id, org_id, role, sink.ts(created)))
         self.first_admin = staff_rows[0][1]
 
@@ -501,8 +503,9 @@ class Generator:
         total = weights[-1]
         self.learners: list[tuple[str, int, list[_Org]]] = []  # (id, joined epoch, orgs)
         span = (self.today - self.first_day).days
-        with sink.table(User, ["id", "password", "username", "kind", "first_name", "birth_year", "card_token",
-                               "is_active", "is_guest", "is_staff", "is_superuser", "date_joined"]) as add_user, \
+        with sink.table(User, ["id", "password", "username", "kind", "first_name", "birth_year", "person_key",
+                               "card_token", "is_active", "is_guest", "is_staff", "is_superuser",
+                               "date_joined"]) as add_user, \
                 sink.table(Enrolment, ["learner_id", "organisation_id", "created_by_id", "created_at",
                                        "contact_email"]) as add_enrolment:
             for i in range(self.n_learners):
@@ -513,9 +516,10 @@ class Generator:
                 code = self._code()
                 if i < 3:
                     self.report.sample_codes.append(code)
-                add_user((learner_id, self.learner_hash, code, UserKind.LEARNER, FIRST_NAMES[i % 30],
-                          str(1940 + rng.randrange(66)), f"{rng.getrandbits(192):048x}", sink.TRUE, sink.FALSE,
-                          sink.FALSE, sink.FALSE, sink.ts(joined)))
+                first, year = FIRST_NAMES[i % 30], 1940 + rng.randrange(66)
+                add_user((learner_id, self.learner_hash, code, UserKind.LEARNER, first, str(year),
+                          stored_person_key(first, "", year), f"{rng.getrandbits(192):048x}", sink.TRUE,
+                          sink.FALSE, sink.FALSE, sink.FALSE, sink.ts(joined)))
                 orgs: list[_Org] = []
                 draw = rng.random()
                 if draw >= AUTONOMOUS_SHARE:
