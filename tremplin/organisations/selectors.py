@@ -4,7 +4,9 @@ what it may see (``access.tenant_q``); missing and forbidden both give ``None``.
 import uuid
 from datetime import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tremplin.accounts.enums import UserKind
@@ -163,16 +165,51 @@ def learner_duplicates_of(*, scope: Scope, first_name: str, last_name: str = "",
     return [u for u in loose if person_key(u.first_name, u.last_name, u.birth_year) == wanted]
 
 
-def duplicate_groups_of(*, scope: Scope) -> list[list[User]]:
-    """Groups of active learners sharing first name, last name and birth year (oldest first in each group)."""
-    from .imports import person_key
+class _DuplicateGroupsPaginator(Paginator):
+    """Pages of look-alike groups. The database finds the groups (a ``person_key`` shared by more than one of the
+    scope's learners) and pages them by their oldest member (date_joined, then pk): the page's oldest members and
+    the number of groups come in one query (``COUNT(*) OVER ()``), the page's members in one more. Past the last
+    page, or for a page number that is not one, Django's rules (the groups are counted first)."""
 
-    groups: dict[tuple, list[User]] = {}
-    learners = (learners_of(scope=scope).order_by("date_joined", "pk")
-                .only("id", "first_name", "last_name", "birth_year", "username", "date_joined", "kind"))
-    for user in learners.iterator(chunk_size=2000):
-        groups.setdefault(person_key(user.first_name, user.last_name, user.birth_year), []).append(user)
-    return [group for group in groups.values() if len(group) > 1]
+    def __init__(self, scope: Scope, per_page: int) -> None:
+        self._learners = learners_of(scope=scope)
+        oldest = (self._learners.order_by()
+                  .annotate(rank=Window(RowNumber(), partition_by=[F("person_key")],
+                                        order_by=[F("date_joined"), F("pk")]),
+                            members=Window(Count("*"), partition_by=[F("person_key")]))
+                  .filter(rank=1, members__gt=1).values("pk"))
+        self._oldest = User.objects.filter(pk__in=oldest).order_by("date_joined", "pk").only("id", "person_key")
+        super().__init__(self._oldest, per_page)
+
+    def get_page(self, number) -> Page:
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1  # Django's rule for no page number or one that is not a number
+        if 1 <= wanted <= 10**9:  # beyond, no SQL offset: counted first, Django's rules give the last page
+            bottom = (wanted - 1) * self.per_page
+            rows = list(self._oldest.annotate(look_alike_groups=Window(Count("*")))[bottom:bottom + self.per_page])
+            if rows:
+                self.count = rows[0].look_alike_groups
+                return self._get_page(rows, wanted, self)
+        return super().get_page(number)
+
+    def _get_page(self, oldest, number, paginator) -> Page:
+        groups: dict[str, list[User]] = {u.person_key: [] for u in oldest}
+        if groups:
+            members = (self._learners.filter(person_key__in=list(groups)).order_by("date_joined", "pk")
+                       .only("id", "first_name", "last_name", "birth_year", "username", "date_joined", "kind",
+                             "person_key"))
+            for user in members:
+                groups[user.person_key].append(user)
+        return Page([g for g in groups.values() if len(g) > 1], number, paginator)  # (one merged meanwhile)
+
+
+def duplicate_groups_of(*, scope: Scope, page: object = 1, per_page: int = 20) -> Page:
+    """A page of groups of active learners sharing first name, last name and birth year (``imports.person_key``,
+    stored as ``User.person_key``): groups in the order of their oldest member, oldest first in each group.
+    Two queries whatever the structure's size (the page with the number of groups, then the page's members)."""
+    return _DuplicateGroupsPaginator(scope, per_page).get_page(page)
 
 
 def commune_lookup(*, text: str) -> list[Commune]:

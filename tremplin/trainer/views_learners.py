@@ -362,7 +362,7 @@ def import_preview(request, pk, scope):
 @trainer_required
 @require_GET
 def duplicates(request, scope):
-    page = Paginator(duplicate_groups_of(scope=scope), DUPLICATES_PAGE).get_page(request.GET.get("page"))
+    page = duplicate_groups_of(scope=scope, page=request.GET.get("page"), per_page=DUPLICATES_PAGE)
     return render(request, "trainer/learners/duplicates.html", {
         "org": scope.organisation, "groups": page.object_list, "page": page,
     })
