@@ -285,7 +285,7 @@ class _GridPaginator(Paginator):
             wanted = int(number)
         except (TypeError, ValueError):
             wanted = 0
-        if wanted >= 1:
+        if 1 <= wanted <= 1_000_000:  # a bigger number would overflow the SQL offset: Django's rules (last page)
             bottom = (wanted - 1) * self.per_page
             rows = list(self._learners.annotate(grid_total=Window(Count("*")))[bottom:bottom + self.per_page])
             if rows:
