@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
     Max,
     Min,
@@ -117,13 +116,28 @@ def _as_date(value) -> dt.date:
 # -- base rollups of days ----------------------------------------------------------------------------------
 
 
-def _activity_insert(first: dt.date, last: dt.date) -> int:
+DAY_EVENTS = "stats_day_events"  # the days' events with the structures following their learner (temporary)
+
+
+def _day_events(first: dt.date, last: dt.date) -> None:
+    """Read the events of [first, last] once, joined to the structures following each learner, into a temporary
+    table: the activity rows and the event counts (modules completed, simulators passed) both come from it."""
+    module = Q(verb=Verb.COMPLETED, object_type=ObjectType.MODULE)
+    simulator = Q(verb=Verb.PASSED, object_type=ObjectType.SIMULATOR)
     rows = events_on(first, last).values(
-        "d", p=F("learner_id"), o=F(f"{ORG}_id"), dep=F(f"{ORG}__commune__department_id"),
-        reg=F(f"{ORG}__commune__department__region_id")).annotate(n=Count("id"))
+        "d", p=F("learner_id"), **_geo(ORG),
+        m=Case(When(module, then=_metric("module_completed")), When(simulator, then=_metric("simulator_passed")),
+               default=Value(None, output_field=CharField())),
+        k=F("object_id"), u=F("id"))
     sql, params = _sql(rows)
+    _execute(f"CREATE TEMPORARY TABLE {DAY_EVENTS} AS {sql}", params)
+
+
+def _activity_insert(first: dt.date, last: dt.date) -> int:
+    """One row per learner × day × structure following them, with the number of events (from ``_day_events``)."""
     return _execute("INSERT INTO stats_activityday (day, person, organisation_id, department, region, events) "
-                    f"SELECT s.d, s.p, s.o, s.dep, s.reg, s.n FROM ({sql}) s", params)
+                    f"SELECT s.d, s.p, s.o, s.dep, s.reg, COUNT(*) FROM {DAY_EVENTS} s "
+                    "GROUP BY s.d, s.p, s.o, s.dep, s.reg")
 
 
 def _tally_insert(sql: str, params: tuple) -> int:
@@ -159,13 +173,8 @@ def _metric(name: str) -> Value:
 
 def _tallies_insert(first: dt.date, last: dt.date) -> int:
     empty = Value("", output_field=CharField())
-    # Modules completed and simulators passed from one pass over the day's events.
-    module = Q(verb=Verb.COMPLETED, object_type=ObjectType.MODULE)
-    events = events_on(first, last).filter(module | Q(verb=Verb.PASSED, object_type=ObjectType.SIMULATOR)).values(
-        "d", **_geo(ORG), m=Case(When(module, then=_metric("module_completed")),
-                                 default=_metric("simulator_passed")), k=F("object_id"), u=F("id"))
+    inserted = _tally_insert(f"SELECT d, o, dep, reg, m, k, u FROM {DAY_EVENTS} WHERE m IS NOT NULL", ())
     sources = [
-        events,
         Workshop.objects.filter(date__range=(first, last)).values(
             d=F("date"), **_geo("organisation"), m=_metric("workshop"), k=empty, u=F("id")),
         Attendance.objects.filter(workshop__date__range=(first, last)).values(
@@ -173,7 +182,6 @@ def _tallies_insert(first: dt.date, last: dt.date) -> int:
         Accompaniment.objects.filter(date__range=(first, last)).values(
             d=F("date"), **_geo("organisation"), m=_metric("accompaniment_total"), k=empty, u=F("id")),
     ]
-    inserted = 0
     for rows in sources:
         inserted += _tally_insert(*_sql(rows))
     # A record with n themes counts once for each of them.
@@ -232,6 +240,7 @@ def _base_rollup(first: dt.date, last: dt.date, summary: RollupSummary) -> set[d
         _touched_begin(first, last)
         for model in (ActivityDay, Tally, TrainerDay):
             model.objects.filter(day__range=(first, last)).delete()
+        _day_events(first, last)
         summary.activity_rows += _activity_insert(first, last)
         summary.tally_rows += _tallies_insert(first, last)
         _trainers_insert(first, last)
@@ -246,7 +255,7 @@ TOUCHED = "stats_touched"  # temporary tables of one rollup transaction (one con
 TOUCHED_DAYS = "stats_touched_days"
 OLD_FIRSTS = "stats_old_firsts"
 NEW_FIRSTS = "stats_new_firsts"
-TEMPORARY = (TOUCHED, TOUCHED_DAYS, OLD_FIRSTS, NEW_FIRSTS)
+TEMPORARY = (TOUCHED, TOUCHED_DAYS, OLD_FIRSTS, NEW_FIRSTS, DAY_EVENTS)
 
 
 def _touched_begin(first: dt.date, last: dt.date) -> None:
