@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from tremplin.accounts.models import User
 from tremplin.catalog.models import Module
 from tremplin.diagnostic.selectors import latest_results_for
+from tremplin.lib.paging import OneQueryPaginator
 from tremplin.organisations.access import Scope, parse_id, tenant_q
 from tremplin.organisations.models import Organisation
 from tremplin.organisations.selectors import learners_of
@@ -266,32 +266,18 @@ class _GridPlan:
     counted: QuerySet[User]  # the same learners, without what only sorts them: what the pager counts
 
 
-class _GridPaginator(Paginator):
-    """One query for a page and the number of learners (``COUNT(*) OVER ()``: the filter by status is computed
-    once, not once to count and again for the page). Past the last page, or for a page number that is not one,
-    Django's rules: ``counted`` (the learners without the aggregates that only sort them) is counted first."""
+class _GridPaginator(OneQueryPaginator):
+    """The grid's page and its number of learners in one query (the filter by status is computed once, not once to
+    count and again for the page). Past the last page: ``counted`` (the learners without the aggregates that only
+    sort them) is counted."""
 
     def __init__(self, plan: _GridPlan) -> None:
         super().__init__(plan.learners, GRID_PAGE)
-        self._learners = plan.learners
         self._counted = plan.counted
 
     @cached_property
     def count(self) -> int:
         return self._counted.count()
-
-    def get_page(self, number) -> Any:
-        try:
-            wanted = int(number)
-        except (TypeError, ValueError):
-            wanted = 0
-        if 1 <= wanted <= 1_000_000:  # a bigger number would overflow the SQL offset: Django's rules (last page)
-            bottom = (wanted - 1) * self.per_page
-            rows = list(self._learners.annotate(grid_total=Window(Count("*")))[bottom:bottom + self.per_page])
-            if rows:
-                self.count = rows[0].grid_total
-                return Page(rows, wanted, self)
-        return super().get_page(number)
 
 
 def _grid_plan(scope: Scope, group: Group | None, sort: str, status: str, now: datetime) -> _GridPlan:

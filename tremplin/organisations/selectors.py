@@ -4,13 +4,14 @@ what it may see (``access.tenant_q``); missing and forbidden both give ``None``.
 import uuid
 from datetime import datetime
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, F, Max, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from tremplin.accounts.enums import UserKind
 from tremplin.accounts.models import User
+from tremplin.lib.paging import OneQueryPaginator
 
 from .access import NetworkScope, Scope, parse_id, tenant_q
 from .models import (
@@ -165,7 +166,7 @@ def learner_duplicates_of(*, scope: Scope, first_name: str, last_name: str = "",
     return [u for u in loose if person_key(u.first_name, u.last_name, u.birth_year) == wanted]
 
 
-class _DuplicateGroupsPaginator(Paginator):
+class _DuplicateGroupsPaginator(OneQueryPaginator):
     """Pages of look-alike groups. The database finds the groups (a ``person_key`` shared by more than one of the
     scope's learners) and pages them by their oldest member (date_joined, then pk): the page's oldest members and
     the number of groups come in one query (``COUNT(*) OVER ()``), the page's members in one more. Past the last
@@ -180,19 +181,6 @@ class _DuplicateGroupsPaginator(Paginator):
                   .filter(rank=1, members__gt=1).values("pk"))
         self._oldest = User.objects.filter(pk__in=oldest).order_by("date_joined", "pk").only("id", "person_key")
         super().__init__(self._oldest, per_page)
-
-    def get_page(self, number) -> Page:
-        try:
-            wanted = int(number)
-        except (TypeError, ValueError):
-            wanted = 1  # Django's rule for no page number or one that is not a number
-        if 1 <= wanted <= 10**9:  # beyond, no SQL offset: counted first, Django's rules give the last page
-            bottom = (wanted - 1) * self.per_page
-            rows = list(self._oldest.annotate(look_alike_groups=Window(Count("*")))[bottom:bottom + self.per_page])
-            if rows:
-                self.count = rows[0].look_alike_groups
-                return self._get_page(rows, wanted, self)
-        return super().get_page(number)
 
     def _get_page(self, oldest, number, paginator) -> Page:
         groups: dict[str, list[User]] = {u.person_key: [] for u in oldest}
