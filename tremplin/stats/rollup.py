@@ -480,8 +480,8 @@ def _impact_figures(period: Period) -> None:
             ranks.append(f"{sql} AS {side}_{i}")
             rank_params += params
     counts = ", ".join(
-        f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 THEN r.p END), "
-        f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 AND r.l_{i} > r.f_{i} THEN r.p END)"
+        f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 THEN r.p END) AS a_{i}, "
+        f"COUNT(DISTINCT CASE WHEN r.l_{i} > 0 AND r.f_{i} > 0 AND r.l_{i} > r.f_{i} THEN r.p END) AS g_{i}"
         for i in range(len(competences)))
     areas = (f"JOIN {Enrolment._meta.db_table} e ON e.learner_id = r.p "
              f"JOIN {Organisation._meta.db_table} o ON o.id = e.organisation_id "
@@ -496,25 +496,24 @@ def _impact_figures(period: Period) -> None:
         ("'territory'", _uuid_text("td.territory_id"),
          f"ra r JOIN {_territory_through()} td ON td.department_id = r.dep", "GROUP BY td.territory_id"),
     ]
+    # Every area's counts in one row (``agg``), then one figure row per competence and metric when not zero:
+    # written by the database, no Python loop over areas × competences.
+    head = [period.kind, _date_param(period.start)]
+    figures, figure_params = [], []
+    for i, slug in enumerate(competences):
+        for metric, column in (("impact_assessed_twice", f"a_{i}"), ("impact_gained", f"g_{i}")):
+            figures.append(f"SELECT %s, %s, agg.lv, agg.cd, '{metric}', %s, agg.{column} FROM agg "
+                           f"WHERE agg.{column} > 0")
+            figure_params += [*head, slug]
     sql = (f"WITH s AS MATERIALIZED ({pairs_sql}), "
            f"r AS MATERIALIZED (SELECT s.p, {', '.join(ranks)} FROM s), "
            f"ra AS MATERIALIZED (SELECT r.p, {columns}, e.organisation_id AS o, dd.code AS dep, dd.region_id AS reg "
-           f"FROM r {areas}) "
-           + " UNION ALL ".join(f"SELECT {level}, {code}, {counts} FROM {source} {group}"
-                                for level, code, source, group in parts))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(pairs_params) + rank_params)
-        found = cursor.fetchall()
-    rows = []
-    for level, code, *values in found:
-        for i, slug in enumerate(competences):
-            for metric, value in (("impact_assessed_twice", values[2 * i]), ("impact_gained", values[2 * i + 1])):
-                if value:
-                    rows.append((period.kind, _date_param(period.start), level, code, metric, slug, value))
-    for n in range(0, len(rows), 500):  # a few multi-row statements, not one per row
-        chunk = rows[n:n + 500]
-        _execute(INSERT_FIGURE + "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk)),
-                 [value for row in chunk for value in row])
+           f"FROM r {areas}), "
+           "agg AS MATERIALIZED ("
+           + " UNION ALL ".join(f"SELECT {level} AS lv, {code} AS cd, {counts} FROM {source} {group}"
+                                for level, code, source, group in parts)
+           + ") " + INSERT_FIGURE + " UNION ALL ".join(figures))
+    _execute(sql, [*pairs_params, *rank_params, *figure_params])
 
 
 def derive_period(period: Period) -> None:
