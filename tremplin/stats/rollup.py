@@ -376,6 +376,11 @@ def _people_figures(period: Period) -> None:
         _execute(INSERT_FIGURE + f"SELECT period, start, level, code, 'people_new', key, value FROM {NEW_FIGURES} "
                  "WHERE metric = 'people_reached'")
         return
+    if period.kind in SUM_OF:  # a person is new in one month only: a quarter's new people are its months' ones
+        _execute(INSERT_FIGURE + "SELECT %s, %s, level, code, 'people_new', '', SUM(value) FROM stats_periodfigure "
+                 "WHERE period = %s AND start >= %s AND start < %s AND metric = 'people_new' GROUP BY level, code",
+                 [*head, SUM_OF[period.kind], _date_param(period.start), _date_param(period.end)])
+        return
     _execute(INSERT_FIGURE + "SELECT %s, %s, level, code, 'people_new', '', COUNT(*) FROM stats_firstactivity "
              "WHERE kind = 'all' AND day >= %s AND day < %s GROUP BY level, code",
              [*head, _date_param(period.start), _date_param(period.end)])
