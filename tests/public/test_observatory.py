@@ -238,3 +238,35 @@ def test_the_observatory_reads_the_real_rollups_of_a_small_network(client):
     for person in (world.only_angers, world.autonomous, world.trainer):
         for personal in (person.username, person.first_name, person.last_name, person.email, str(person.pk)):
             assert not personal or personal not in everything, personal
+
+
+def test_the_publication_is_made_again_after_each_rollup_and_its_key_never_counts_the_figures(world, monkeypatch):
+    """The key of the observatory's copy moves with every rollup, even one that only removes figures (a count of
+    the rows would, but at a million learners it scans millions of rows on every page)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tremplin.stats import publication as published
+    from tremplin.stats.models import RollupWatermark
+    from tremplin.stats.periods import Period
+    from tremplin.stats.rollup import FIGURES_WRITTEN, derive_period
+
+    made = []
+    real = published.compute_publication
+    monkeypatch.setattr(published, "compute_publication", lambda: made.append(1) or real())
+    publication()
+    publication()
+    assert len(made) == 1
+    with CaptureQueriesContext(connection) as queries:
+        published._version()
+    assert len(queries) == 2 and not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    PeriodFigure.objects.filter(period="year").order_by("id").first().delete()  # removed, MAX(id) unchanged
+    derive_period(Period("year", dt.date(LAST_YEAR, 1, 1)))  # a rollup of that year leaves its mark
+    assert RollupWatermark.objects.filter(name=FIGURES_WRITTEN).exists()
+    publication()
+    assert len(made) == 2
+    RollupWatermark.objects.filter(name=FIGURES_WRITTEN).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    publication()  # any other mark: another copy
+    assert len(made) == 3

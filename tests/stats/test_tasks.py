@@ -70,7 +70,7 @@ def test_a_rollup_enqueued_on_the_database_is_done_by_the_worker_and_one_whose_w
 def test_a_failed_run_since_the_last_one_leaves_the_watermark_so_the_next_run_does_the_days_again(monkeypatch):
     world = build_world()
     rollup.watermark_set(now=at(D1, 0))
-    mark = RollupWatermark.objects.get().stored_until
+    mark = RollupWatermark.objects.get(name=rollup.WATERMARK).stored_until
     event(world.only_angers, D1)
 
     def dies(period):
@@ -81,12 +81,12 @@ def test_a_failed_run_since_the_last_one_leaves_the_watermark_so_the_next_run_do
     later = timezone.now() + dt.timedelta(days=1)
     with pytest.raises(RuntimeError):
         rollup.since_last_run_rollup(now=later)
-    assert RollupWatermark.objects.get().stored_until == mark
+    assert RollupWatermark.objects.get(name=rollup.WATERMARK).stored_until == mark
 
     monkeypatch.setattr(rollup, "derive_period", real)
     assert rollup.since_last_run_rollup(now=later).days == 1
     assert reached() == 1
-    assert RollupWatermark.objects.get().stored_until > mark
+    assert RollupWatermark.objects.get(name=rollup.WATERMARK).stored_until > mark
     assert rollup.since_last_run_rollup(now=later).days == 0  # nothing new
 
 

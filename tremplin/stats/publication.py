@@ -32,12 +32,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .figures import NATIONAL, Area, Figures, area_figures, children_figures
-from .models import PeriodFigure
+from .models import PeriodFigure, RollupWatermark
 from .periods import ALL_START, Period, today
 
 THRESHOLD = 10
@@ -263,9 +263,13 @@ class Publication:
 
 
 def _version() -> str:
-    """Changes whenever the rollups write figures (they delete and insert rows)."""
-    found = PeriodFigure.objects.aggregate(n=Count("id"), last=Max("id"))
-    return f"{found['n']}:{found['last']}"
+    """Changes whenever the rollups write figures: the mark they leave (``rollup.figures_written``), and the last
+    figure's id for figures written any other way. Two index reads, never a count of the figures (millions)."""
+    from .rollup import FIGURES_WRITTEN
+
+    mark = RollupWatermark.objects.filter(name=FIGURES_WRITTEN).values_list("updated_at", flat=True).first()
+    last = PeriodFigure.objects.aggregate(last=Max("id"))["last"]
+    return f"{mark.isoformat() if mark else ''}:{last}"
 
 
 def published_years() -> list[int]:

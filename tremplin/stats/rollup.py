@@ -545,6 +545,18 @@ def derive_period(period: Period) -> None:
                  f"WHERE NOT EXISTS (SELECT 1 FROM stats_periodfigure f WHERE f.period = %s AND f.start = %s "
                  f"AND {same.format(f='f')})", head)
         _execute(f"DROP TABLE {NEW_FIGURES}")
+        figures_written()
+
+
+FIGURES_WRITTEN = "figures_written"
+
+
+def figures_written() -> None:
+    """Mark that figures may have changed (readers that keep a copy of them, the observatory, key it on this mark:
+    reading it costs one row, where counting the figures would scan millions)."""
+    from django.utils import timezone
+
+    RollupWatermark.objects.update_or_create(name=FIGURES_WRITTEN, defaults={"stored_until": timezone.now()})
 
 
 # -- entry points ------------------------------------------------------------------------------------------
@@ -619,6 +631,7 @@ def all_rollup() -> RollupSummary:
         rollup_lock()
         for model in (ActivityDay, Tally, TrainerDay, FirstActivity, PeriodFigure):
             model.objects.all().delete()
+        figures_written()
     bounds = source_days_bounds()
     if bounds is None:
         began = time.monotonic()
