@@ -9,7 +9,6 @@ Network selectors' permission rows are in ``test_network_scope.py``; the URLs' c
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.test import Client
@@ -31,7 +30,7 @@ from ..network_world import build_network
 
 pytestmark = pytest.mark.django_db
 
-FORGED = ["", "pas-un-id", "\x00", "1" * 5000, str(uuid.uuid4()), None, 42]
+FORGED = ["", "pas-un-id", "\x00", "1" * 5000, "3f2b8c1e-9d4a-4e6b-8f0c-2a7d5e9b1c34", None, 42]
 
 
 @pytest.fixture
