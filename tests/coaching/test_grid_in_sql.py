@@ -112,10 +112,13 @@ def _every_row(world, group, sort) -> list:
 
 def _python_rule(rows: list, status, sort) -> list:
     """The rows as the rule says: filtered in Python, sorted stably by the number of cells « besoin d'aide »."""
+    def count(row, wanted) -> int:
+        return sum(1 for c in row.cells if c.status == wanted)
+
     if status:
-        rows = [r for r in rows if r.count(status)]
+        rows = [r for r in rows if count(r, status)]
     if sort == "help":
-        rows.sort(key=lambda r: -r.needs_help)
+        rows.sort(key=lambda r: -count(r, FollowStatus.NEEDS_HELP))
     return [(r.learner.pk, [c.status for c in r.cells]) for r in rows]
 
 

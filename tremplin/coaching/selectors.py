@@ -225,13 +225,6 @@ class Row:
     cells: list[Cell]
     last_activity: datetime | None
 
-    def count(self, status: str) -> int:
-        return sum(1 for c in self.cells if c.status == status)
-
-    @property
-    def needs_help(self) -> int:
-        return self.count(FollowStatus.NEEDS_HELP)
-
 
 @dataclass
 class Grid:
