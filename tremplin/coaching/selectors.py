@@ -500,11 +500,15 @@ def overdue_assignments(*, scope: Scope, today: date | None = None) -> list[Over
 
 # --- one learner ----------------------------------------------------------------------------------
 
+def _assignments_given_to(learner: User) -> QuerySet[Assignment]:
+    """Assignments given to the learner directly or through one of their groups (every organisation's)."""
+    return Assignment.objects.filter(Q(learner=learner) | Q(group__members=learner))
+
+
 def assignments_of_learner(*, learner: User, scope: Scope | None = None) -> list[Assignment]:
     """Assignments given to the learner directly or through one of their groups (by the scope's organisation
     only, when a scope is given; all of them for the learner's own home page)."""
-    qs = (Assignment.objects.filter(Q(learner=learner) | Q(group__members=learner))
-          .select_related("track", "module", "module__track", "group").distinct())
+    qs = _assignments_given_to(learner).select_related("track", "module", "module__track", "group").distinct()
     if scope is not None:
         qs = qs.filter(tenant_q(scope))
     return list(qs.order_by("due_date", "-created_at"))
@@ -514,7 +518,7 @@ def assignment_targets_of_learner(*, learner: User) -> list[tuple[int | None, in
     """(module id, track id, due date, created at) of every assignment given to the learner directly or through one of their
     groups, soonest due first then newest: what the learner's own home shows, without loading a row (titles come
     from the catalogue)."""
-    return list(Assignment.objects.filter(Q(learner=learner) | Q(group__members=learner))
+    return list(_assignments_given_to(learner)
                 .order_by(F("due_date").asc(nulls_last=True), "-created_at")
                 .values_list("module_id", "track_id", "due_date", "created_at").distinct())
 
