@@ -42,12 +42,14 @@ demo: install system-check var ## install, migrate SQLite, load curriculum + dem
 	$(PY) manage.py seed_demo
 	$(PY) manage.py rollup_stats --all
 	$(PY) manage.py rollup_stats --enqueue
-	@# The worker of background tasks (statistics rollups) runs beside the server and stops with it.
-	$(PY) manage.py db_worker --no-reload --interval 5 & worker=$$!; \
+	@# The worker of background tasks (statistics rollups, PDF reports) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload --interval 1 --queue-name default,documents & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-serve: install ## serve the existing database on :8000
+serve: install ## serve the existing database on :8000 (with the worker of background tasks)
+	$(PY) manage.py db_worker --no-reload --interval 1 --queue-name default,documents & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 seed: install var ## (re)load curriculum and demo network without serving

@@ -143,9 +143,11 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The cache holds the sign-in budget per address: each test starts with none spent."""
-    from django.core.cache import cache
+    """The cache holds the sign-in budget per address: each test starts with none spent (and no PDF made)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "documents"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "documents"):
+        caches[alias].clear()

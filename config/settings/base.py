@@ -129,7 +129,9 @@ SECURITY_CONTACT = env("SECURITY_CONTACT", "mailto:securite@tremplin.example.org
 
 # Background tasks (rollups of statistics): django-tasks with its database backend, run by
 # `manage.py db_worker` (ADR 12).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Queues: "default" (statistics rollups, minutes at national size) and "documents" (PDF reports, a second each), each
+# with its own worker in production (Procfile) so a report never waits behind a rollup.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "documents"]}}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -206,6 +208,15 @@ if REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # SESSION_ENGINE stays the database one above: shared by every server.
+# Documents made by the background worker and read by the web servers (a territory's PDF report): where both see them,
+# Redis when there is one, else files on this machine (one machine: `make demo`, a small installation).
+if REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES["documents"] = {**shared_cache(REDIS_URL), "KEY_PREFIX": "documents"}
+else:
+    CACHES["documents"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                           "LOCATION": str(BASE_DIR / "var" / "documents"), "OPTIONS": {"MAX_ENTRIES": 5000}}
+# The task backend that makes them (tests switch to the database one to see a report wait for the worker).
+DOCUMENTS_TASK_BACKEND = "default"
 
 # DATABASE_REPLICA_URL: a streaming replica of the database. Pages of statistics (/pilotage/, /observatoire/) read
 # their figures there (config.routers.StatsReplicaRouter); every write, and every read inside a transaction, goes to

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.network.world import seed_figures
@@ -22,7 +23,7 @@ def network(transactional_db):
 
 
 def test_the_national_team_opens_a_territory_its_coordinator_drills_down_and_a_funder_reads_the_report(
-        page, live_server, network):
+        page, live_server, network, settings):
     world, expected = network
     base = live_server.url
 
@@ -67,12 +68,20 @@ def test_the_national_team_opens_a_territory_its_coordinator_drills_down_and_a_f
     # A funder of the first hub downloads the PDF report: one page, the figures of the screen.
     sign_in_as_staff(page, base, world.funder.email)
     expect(page.get_by_role("heading", level=1)).to_contain_text(world.hub.name)
-    href = page.get_by_role("link", name="Rapport PDF d'une page").get_attribute("href")
+    # The worker draws the report (the database task backend, as in production): the link first opens a page
+    # that says it is on its way; the worker runs; the page says it is ready; the same link gives the PDF.
+    settings.DOCUMENTS_TASK_BACKEND = "database"
+    click(page, "Rapport PDF d'une page", role="link")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre rapport est en préparation")
+    call_command("db_worker", "--backend", "database", "--queue-name", "documents", "--batch", "--no-startup-delay", "--no-reload")
+    expect(page.get_by_role("status")).to_have_text(re.compile("Votre rapport est prêt"), timeout=10_000)
+    href = page.get_by_role("link", name="Télécharger le rapport").get_attribute("href")
     pdf = page.request.get(base + href)
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf_page_count(pdf) == 1
     text = pdf_text(pdf)
     for key in (("hub", "people_reached", False), ("d1", "people_reached", False), ("d2", "people_reached", False)):
         assert str(expected[key]) in text, key
+    click(page, "Retour au tableau de bord", role="link")
     expect(page.get_by_role("row", name=re.compile(world.d2.name))).to_contain_text(
         str(expected[("d2", "people_reached", False)]))

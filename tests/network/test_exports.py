@@ -123,6 +123,39 @@ def test_the_same_report_is_drawn_once_and_a_changed_figure_gives_a_new_one(net,
     assert len(drawn) == 2 and str(reached + 1000) in pdf_text(changed)
 
 
+def test_a_report_not_made_yet_is_asked_of_the_worker_once_and_served_once_the_worker_made_it(net, db, settings):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.DOCUMENTS_TASK_BACKEND = "database"  # the worker of production, not the tests' immediate one
+    world, expected = net
+    client, url = _client(world.funder), reverse("network:home_export", args=["pdf"])
+    recorded = AuditEntry.objects.filter(actor=world.funder, action="network.export_pdf")
+    before, queued = recorded.count(), DBTaskResult.objects.count()
+
+    waiting = client.get(url)
+    assert waiting.status_code == 202 and waiting["Content-Type"].startswith("text/html")
+    assert waiting["Retry-After"] == "3"
+    text = page_text(waiting)
+    assert "Votre rapport est en préparation" in text and world.hub.name in text
+    assert client.get(url).status_code == 202  # asked again (a double click, the page's link): still one rendering
+    assert DBTaskResult.objects.count() == queued + 1
+    assert recorded.count() == before  # nothing was downloaded yet
+
+    status_url = waiting.context["status_url"]
+    assert client.get(status_url).status_code == 202
+    call_command("db_worker", "--backend", "database", "--queue-name", "documents", "--batch", "--no-startup-delay", "--no-reload")
+    assert client.get(status_url).status_code == 204
+    served = client.get(url)
+    assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert str(expected[("hub", "people_reached", False)]) in pdf_text(served)
+    assert recorded.count() == before + 1
+    # Another territory's person asking the status of this report learns nothing more than « ready ».
+    assert _client(world.coordinator_d3).get(status_url).status_code == 204
+    assert client.get(status_url.replace(status_url.split("/")[-2], "f" * 64)).status_code == 404
+    assert client.get(status_url.replace(status_url.split("/")[-2], "\x00zz")).status_code == 404
+
+
 def test_a_pdf_of_a_period_without_data_says_so(net, db):
     world, _expected = net
     response = _client(world.admin).get(reverse("network:region_export", args=[world.r2.code, "pdf"]),

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import posixpath
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django_tasks import task
 
 logger = logging.getLogger(__name__)
 
@@ -112,27 +114,82 @@ def html_to_pdf(html: str, *, base_url: str | None = None, url_fetcher=None) -> 
     return write_pdf(html_document(html, base_url=base_url, url_fetcher=url_fetcher))
 
 
-# Documents the same for every reader (the paper diagnostic, a module's guide and handout): made once a day at most
-# for the same HTML (WeasyPrint takes seconds of CPU a document).
+# Documents the same for every reader (the paper diagnostic, a module's guide and handout, a territory's report):
+# made once a day at most for the same HTML (WeasyPrint takes tenths of a second to seconds of CPU a document).
 DOCUMENT_CACHE_SECONDS = 24 * 3600
+# How long a document asked of the worker counts as « on its way » (another request does not ask again); past it, a
+# worker that died before making it is asked again.
+DOCUMENT_ASKED_SECONDS = 120
+
+
+def documents():
+    """Where made documents are kept: the ``documents`` cache, which the web servers and the worker share (Redis in
+    production, files under ``var/`` on one machine). Only documents without personal data go there."""
+    from django.core.cache import caches
+
+    return caches["documents"]
+
+
+def _document_key(html: str, base_url: str | None) -> str:
+    return "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
 
 
 def render_pdf(template: str, context: dict, request=None, *, cache_seconds: int = 0) -> bytes:
-    """The template as a PDF. With ``cache_seconds``, the PDF of the same HTML is made once and kept in the cache
-    (keyed by a hash of the HTML, so any change of figure or wording makes a new one). Only for documents without
-    personal data: the cache may be shared by every server (Redis)."""
+    """The template as a PDF. With ``cache_seconds``, the PDF of the same HTML is made once and kept in the shared
+    ``documents`` cache (keyed by a hash of the HTML, so any change of figure or wording makes a new one). Only for
+    documents without personal data."""
     html = render_to_string(template, context, request=request)
     base_url = str(request.build_absolute_uri("/")) if request else None
     if not cache_seconds:
         return html_to_pdf(html, base_url=base_url)
-    from django.core.cache import cache
-
-    key = "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
-    found = cache.get(key)
+    key = _document_key(html, base_url)
+    found = documents().get(key)
     if found is None:
         found = html_to_pdf(html, base_url=base_url)
-        cache.set(key, found, cache_seconds)
+        documents().set(key, found, cache_seconds)
     return found
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document asked of the worker: its bytes once made (``pdf``), and the key to ask whether it is ready."""
+
+    key: str
+    pdf: bytes | None
+
+
+def pdf_prepared(template: str, context: dict) -> Prepared:
+    """The template as a PDF, made by the background worker, never in the request: the PDF if it was made already
+    (by this request's twin or an earlier one), else ``pdf=None`` after asking the worker once (a double click, or
+    the page asking again while it waits, does not queue a second rendering). Only for documents without personal
+    data, the same for everyone who may read them (base URL: ``SITE_URL``). On an immediate task backend (tests)
+    the worker's part runs inside ``enqueue`` and the PDF comes back at once."""
+    html = render_to_string(template, context)
+    key = _document_key(html, None)
+    store = documents()
+    found = store.get(key)
+    if found is None and store.add(key + ":asked", 1, DOCUMENT_ASKED_SECONDS):
+        backend = getattr(settings, "DOCUMENTS_TASK_BACKEND", "default")
+        pdf_make.using(backend=backend).enqueue(key, html, DOCUMENT_CACHE_SECONDS)
+        found = store.get(key)
+    return Prepared(key, found)
+
+
+def pdf_ready(key: str) -> bool | None:
+    """Whether the document of ``key`` is made (True), on its way (False) or was never asked (None)."""
+    store = documents()
+    if store.has_key(key):
+        return True
+    return False if store.has_key(key + ":asked") else None
+
+
+@task(queue_name="documents")  # its own worker (Procfile): never queued behind a statistics rollup
+def pdf_make(key: str, html: str, seconds: int) -> int:
+    """The worker's part of ``pdf_prepared``: draw the HTML, keep the PDF ``seconds`` under ``key``."""
+    data = html_to_pdf(html)
+    documents().set(key, data, seconds)
+    documents().delete(key + ":asked")
+    return len(data)
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

@@ -6,6 +6,7 @@ structure asked by a funder, is a 404); the figures come from ``stats`` through 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
@@ -16,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from tremplin.lib.pdf import pdf_response, render_pdf
+from tremplin.lib.pdf import pdf_prepared, pdf_ready, pdf_response
 from tremplin.lib.spreadsheet import csv_response, xlsx_response
 from tremplin.organisations import selectors
 from tremplin.organisations.access import NetworkScope, found_or_404, network_access_record
@@ -208,16 +209,9 @@ def _export(request, scope, kind, code, fmt) -> HttpResponse:
     if fmt != "pdf" and table == "detail" and not board.children:
         raise Http404("introuvable")
     name = slugify(f"tremplin-{place.area.name}-{board.period.label}") or "tremplin"
-    network_access_record(scope=scope, action=f"network.export_{fmt}", target_type=place.area.level,
-                          target_id=place.area.code or "national",
-                          detail={"period": board.period.kind, "start": board.period.param,
-                                  **({"table": table} if fmt != "pdf" else {})})
     if fmt == "pdf":
-        html_context = {"place": place, "board": board, "scope": scope,
-                        "children": board.children[:20], "more_children": max(0, len(board.children) - 20)}
-        # Aggregates only: the same figures give the same PDF, made once (WeasyPrint takes 0.3–0.8 s a report).
-        pdf = render_pdf("network/report_pdf.html", html_context, request, cache_seconds=24 * 3600)
-        return pdf_response(pdf, f"{name}.pdf")
+        return _report(request, scope, place, board, name)
+    _export_record(scope, place, board, fmt, table)
     if table == "indicateurs":
         rows, title = board.indicator_table(), _("Indicateurs")
     elif table == "detail":
@@ -231,6 +225,45 @@ def _export(request, scope, kind, code, fmt) -> HttpResponse:
     response, writer = csv_response(f"{name}-{table}.csv")
     writer.writerows(heading + rows)
     return response
+
+
+def _export_record(scope, place, board, fmt, table=None) -> None:
+    network_access_record(scope=scope, action=f"network.export_{fmt}", target_type=place.area.level,
+                          target_id=place.area.code or "national",
+                          detail={"period": board.period.kind, "start": board.period.param,
+                                  **({"table": table} if table else {})})
+
+
+def _report(request, scope, place, board, name) -> HttpResponse:
+    """The one-page PDF report. Aggregates only, the same for everyone who may read them: the worker draws it
+    (WeasyPrint takes 0.2–0.8 s of CPU a report, never spent in a request) and every server then serves the same
+    bytes until a figure changes. Until it is made, a page says it is on its way (202) and offers the link again;
+    with JavaScript it also says when it is ready. The download is written in the audit journal when served."""
+    context = {"place": place, "board": board, "children": board.children[:20],
+               "more_children": max(0, len(board.children) - 20)}
+    prepared = pdf_prepared("network/report_pdf.html", context)
+    if prepared.pdf is None:
+        response = render(request, "network/report_waiting.html", {
+            "place": place, "board": board, "again": request.get_full_path(),
+            "status_url": reverse("network:report_status", args=[prepared.key.removeprefix("pdf:")]),
+            "back": reverse(place.url_name, args=place.url_args) + _period_query(board.period)}, status=202)
+        response["Retry-After"] = "3"
+        return response
+    _export_record(scope, place, board, "pdf")
+    return pdf_response(prepared.pdf, f"{name}.pdf")
+
+
+@network_required
+@require_GET
+def report_status(request: HttpRequest, key: str, scope) -> HttpResponse:
+    """Whether a report asked of the worker is made (204), on its way (202), or unknown (404: never asked, or its
+    rendering failed and the link asks again). The key is the hash of the report's HTML: it tells nothing."""
+    if not re.fullmatch(r"[0-9a-f]{64}", key):
+        raise Http404("introuvable")
+    ready = pdf_ready("pdf:" + key)
+    if ready is None:
+        raise Http404("introuvable")
+    return HttpResponse(status=204 if ready else 202)
 
 
 @network_required
