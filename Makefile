@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 JUNIT ?= var/junit.xml
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Python may keep compiled modules (and pytest its rewritten test modules): a second run collects in 4 s, not 11.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo serve seed resetdb test test-fast quality fix content-check bench system-check prod backup restore
