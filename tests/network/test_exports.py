@@ -123,9 +123,15 @@ def test_the_same_report_is_drawn_once_and_a_changed_figure_gives_a_new_one(net,
     assert len(drawn) == 2 and str(reached + 1000) in pdf_text(changed)
 
 
-def test_a_report_not_made_yet_is_asked_of_the_worker_once_and_served_once_the_worker_made_it(net, db, settings):
+def test_a_report_not_made_yet_is_asked_of_the_worker_once_and_served_once_the_worker_made_it(net, db, settings,
+                                                                                              monkeypatch):
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
+
+    # The real worker, run inside this test's transaction: its connection housekeeping (closing connections that
+    # are too old, between tasks) would close the test's own connection on PostgreSQL.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.DOCUMENTS_TASK_BACKEND = "database"  # the worker of production, not the tests' immediate one
     world, expected = net
