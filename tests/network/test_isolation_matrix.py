@@ -80,7 +80,7 @@ ROUTES: dict[str, Route] = {
         "POST": {"national": 302, "coordinator": 302, "coordinator_d3": 400, "funder": 404}},
         body=lambda w: {"name": "Nouvelle structure", "type": "ASSO", "commune": w.alpha.commune.name,
                         "admin_email": "responsable@exemple.fr"}),
-    # A report never asked: 404 for everyone (the key is the hash of a report's HTML; the answer tells nothing).
+    # A report never asked: 404 for everyone (the ticket is the hash of a report's HTML; the answer tells nothing).
     "report_status": Route(answers={"GET": {"national": 404, "coordinator": 404, "coordinator_d3": 404,
                                             "funder": 404}}),
     "territory_switch": Route(methods=("POST",), answers={"POST": {
@@ -97,7 +97,7 @@ ID_BUILDERS = {
     "organisation_id": lambda w: w.alpha.pk,
     "fmt": lambda w: "csv",
     "invitation_id": lambda w: w.invitation.pk,
-    "key": lambda w: "0" * 64,
+    "ticket": lambda w: "0" * 64,
 }
 
 

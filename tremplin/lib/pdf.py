@@ -152,9 +152,10 @@ def render_pdf(template: str, context: dict, request=None, *, cache_seconds: int
 
 @dataclass(frozen=True)
 class Prepared:
-    """A document asked of the worker: its bytes once made (``pdf``), and the key to ask whether it is ready."""
+    """A document asked of the worker: its bytes once made (``pdf``), and the ticket to ask whether it is ready
+    (``pdf_ready``): the hash of its HTML, which tells nothing of its content."""
 
-    key: str
+    ticket: str
     pdf: bytes | None
 
 
@@ -172,12 +173,13 @@ def pdf_prepared(template: str, context: dict) -> Prepared:
         backend = getattr(settings, "DOCUMENTS_TASK_BACKEND", "default")
         pdf_make.using(backend=backend).enqueue(key, html, DOCUMENT_CACHE_SECONDS)
         found = store.get(key)
-    return Prepared(key, found)
+    return Prepared(key.removeprefix("pdf:"), found)
 
 
-def pdf_ready(key: str) -> bool | None:
-    """Whether the document of ``key`` is made (True), on its way (False) or was never asked (None)."""
-    store = documents()
+def pdf_ready(ticket: str) -> bool | None:
+    """Whether the document of ``ticket`` (``Prepared.ticket``) is made (True), on its way (False) or was never
+    asked (None)."""
+    key, store = "pdf:" + ticket, documents()
     if store.has_key(key):
         return True
     return False if store.has_key(key + ":asked") else None

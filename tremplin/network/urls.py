@@ -16,7 +16,7 @@ urlpatterns = [
     path("structure/<str:organisation_id>/", views.structure, name="structure"),
     path("structure/<str:organisation_id>/export.<str:fmt>", views.structure_export, name="structure_export"),
     # Whether a PDF report asked of the worker is made (the waiting page asks it every few seconds).
-    path("rapport/<str:key>/", views.report_status, name="report_status"),
+    path("rapport/<str:ticket>/", views.report_status, name="report_status"),
     # What a structure chose to share with its territory's coordination (ADR 14, revised).
     path("structure/<str:organisation_id>/personnes/", views_shared.structure_learners, name="structure_learners"),
     # Running the network.

@@ -245,7 +245,7 @@ def _report(request, scope, place, board, name) -> HttpResponse:
     if prepared.pdf is None:
         response = render(request, "network/report_waiting.html", {
             "place": place, "board": board, "again": request.get_full_path(),
-            "status_url": reverse("network:report_status", args=[prepared.key.removeprefix("pdf:")]),
+            "status_url": reverse("network:report_status", args=[prepared.ticket]),
             "back": reverse(place.url_name, args=place.url_args) + _period_query(board.period)}, status=202)
         response["Retry-After"] = "3"
         return response
@@ -255,12 +255,12 @@ def _report(request, scope, place, board, name) -> HttpResponse:
 
 @network_required
 @require_GET
-def report_status(request: HttpRequest, key: str, scope) -> HttpResponse:
+def report_status(request: HttpRequest, ticket: str, scope) -> HttpResponse:
     """Whether a report asked of the worker is made (204), on its way (202), or unknown (404: never asked, or its
-    rendering failed and the link asks again). The key is the hash of the report's HTML: it tells nothing."""
-    if not re.fullmatch(r"[0-9a-f]{64}", key):
+    rendering failed and the link asks again). The ticket is the hash of the report's HTML: it tells nothing."""
+    if not re.fullmatch(r"[0-9a-f]{64}", ticket):
         raise Http404("introuvable")
-    ready = pdf_ready("pdf:" + key)
+    ready = pdf_ready(ticket)
     if ready is None:
         raise Http404("introuvable")
     return HttpResponse(status=204 if ready else 202)
