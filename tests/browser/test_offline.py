@@ -2,6 +2,7 @@
 the server when the network returns, exactly as if they had done it online."""
 
 import re
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +16,7 @@ from tremplin.progress.enums import ProgressStatus
 from tremplin.progress.models import LearningEvent, ModuleProgress
 
 from ..coaching.world import build_side
-from ..factories import PIN, EnrolmentFactory
+from ..factories import PIN, EnrolmentFactory, LearnerFactory
 from .steps import click, go, sign_in_with_code
 from .test_read_aloud import RECORD_AUDIO
 
@@ -165,3 +166,43 @@ def test_a_module_downloaded_is_completed_offline_and_sent_when_the_network_retu
     expect(note).to_have_text("Une nouvelle version du module est sur le téléphone.", timeout=30_000)
     kept = page.evaluate("caches.keys()")
     assert f"tremplin-module:{MODULE}:nouvelle-version" in kept and f"tremplin-module:{MODULE}:{old}" not in kept
+
+
+def test_what_a_guest_left_queued_on_the_phone_joins_the_account_they_sign_in_with(page, live_server, content):
+    """A guest (no account) whose phone still holds answers — sent neither before they signed in with their own
+    code, nor by a browser without background sync — says « add what I did »: the phone hands that queue to the
+    account and sends it."""
+    base = live_server.url
+    person = LearnerFactory(first_name="Karim")
+    step = Module.objects.get(slug=MODULE).steps.filter(is_active=True).order_by("position")[1]  # not done online
+    item = uuid.uuid4()
+    go(page, base + "/")
+    click(page, re.compile("Commencer maintenant"), role="link")
+    go(page, f"{base}/apprendre/module/{MODULE}/")  # the second learner page: the worker comes
+    click(page, "Commencer", role="link")
+    click(page, re.compile("Suivant"))  # the first thing done: the phone's guest account
+    assert page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)") == f"{base}/apprendre/"
+    guest_key = page.locator('meta[name="tremplin-learner"]').get_attribute("content")
+
+    sign_in_with_code(page, base, person.username, PIN)
+    expect(page.get_by_text("Voulez-vous ajouter ce que vous avez fait à votre compte ?")).to_be_visible()
+    click(page, "Oui, ajouter")
+    # What the phone still holds under the guest's key (the item the step page queues offline).
+    page.evaluate("""([id, learner, module, step]) => new Promise((resolve, reject) => {
+        const open = indexedDB.open("tremplin", 1);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("queue", "readwrite");
+          tx.objectStore("queue").put({ id, learner, module, step, kind: "advance", content_version: "",
+                                        at: new Date().toISOString(), n: 1 });
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      })""", [str(item), guest_key, MODULE, step.slug])
+    go(page, f"{base}/apprendre/")  # a page from the network: it names the guest who joined this account
+    for _ in range(75):  # the worker hands the item to the account and sends it (polled: at most 15 s)
+        if LearningEvent.objects.filter(pk=item, learner=person).exists():
+            break
+        page.wait_for_timeout(200)
+    assert LearningEvent.objects.filter(pk=item, learner=person, object_id=f"{MODULE}/{step.slug}").exists()
+    assert not LearningEvent.objects.exclude(learner=person).exists()

@@ -144,6 +144,26 @@ def test_signing_in_on_a_device_with_guest_progress_asks_before_adding_it_once(c
     assert "Voulez-vous ajouter" not in page_text(client.get(reverse("learner:home")))
 
 
+def test_after_adding_a_guest_the_pages_of_this_phone_name_the_guest_key_so_its_queue_joins_the_account(client,
+                                                                                                        content):
+    from tremplin.api.keys import learner_key
+
+    module = _module()
+    _do_first_steps(client, module)
+    guest = User.objects.get(is_guest=True)
+    guest_key = learner_key(guest)
+    assert 'data-former' not in client.get(reverse("learner:home")).content.decode()
+    person = LearnerFactory(first_name="Karim")
+    client.post(reverse("accounts:learner_login"), {"code": person.username, "pin": PIN, "remember": "on"})
+    client.post(reverse("learner:attach"), {"action": "add"})
+    html = client.get(reverse("learner:home")).content.decode()
+    assert (f'<meta name="tremplin-learner" content="{learner_key(person)}" data-former="{guest_key}">') in html
+    # The same account on another phone, or someone who said no here: nothing of that guest.
+    elsewhere = Client()
+    elsewhere.post(reverse("accounts:learner_login"), {"code": person.username, "pin": PIN})
+    assert "data-former" not in elsewhere.get(reverse("learner:home")).content.decode()
+
+
 def test_saying_no_keeps_the_account_as_it_was(client, content):
     module = _module()
     _do_first_steps(client, module)
@@ -151,6 +171,7 @@ def test_saying_no_keeps_the_account_as_it_was(client, content):
     client.post(reverse("accounts:learner_login"), {"code": person.username, "pin": PIN, "remember": "on"})
     client.post(reverse("learner:attach"), {"action": "no"})
     assert not LearningEvent.objects.filter(learner=person).exists()
+    assert "data-former" not in client.get(reverse("learner:home")).content.decode()
     assert "Voulez-vous ajouter" not in page_text(client.get(reverse("learner:home")))
 
 

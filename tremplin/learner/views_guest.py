@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tremplin.accounts.device import COOKIE, device_guest
 from tremplin.accounts.guests import AlreadyKept, guest_keep
 from tremplin.accounts.services import learner_pin_reset
+from tremplin.api.keys import former_key_keep
 from tremplin.progress.services import guest_attach
 
 from .decorators import learner_required
@@ -83,6 +84,7 @@ def attach(request: HttpRequest) -> HttpResponse:
     guest = device_guest(request.COOKIES.get(COOKIE))
     request.device = ("forget", None)
     if request.POST.get("action") == "add" and guest is not None and not request.user.is_guest:
+        former_key_keep(request, guest)  # answers the device still queues under the guest's key join too
         count = guest_attach(guest=guest, learner=request.user)
         messages.success(request, _("C'est fait : ce que vous avez fait sur ce téléphone est dans votre compte.")
                          if count else _("C'était déjà fait."))

@@ -113,6 +113,18 @@ async function who(data) {
   if (before.learner !== data.learner) await caches.delete(PAGES);
   const now = { learner: data.learner || "", csrf: data.csrf };
   await metaSet("who", now);
+  const former = now.learner && data.former ? data.former.split(" ") : [];
+  if (former.length) {
+    // A guest who joined this account on this phone (the page from the network says so): their queue is its.
+    await store("queue", "readwrite", (s) => {
+      s.openCursor().onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) return;
+        if (former.includes(cursor.value.learner)) cursor.update({ ...cursor.value, learner: now.learner });
+        cursor.continue();
+      };
+    });
+  }
   return now;
 }
 

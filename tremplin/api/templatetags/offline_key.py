@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from tremplin.api.keys import learner_key
+from tremplin.api.keys import former_keys, learner_key
 
 register = template.Library()
 
@@ -12,4 +12,9 @@ register = template.Library()
 def learner_meta(context) -> str:
     request = context.get("request")
     key = learner_key(getattr(request, "user", None))
-    return format_html('<meta name="tremplin-learner" content="{}">', key) if key else ""
+    if not key:
+        return ""
+    former = " ".join(former_keys(request))
+    if former:  # a guest who joined this account on this device: what the device queued for them is this account's
+        return format_html('<meta name="tremplin-learner" content="{}" data-former="{}">', key, former)
+    return format_html('<meta name="tremplin-learner" content="{}">', key)

@@ -2,7 +2,8 @@
 // The rest is offline-kit.js, loaded only when needed.
 const sw = navigator.serviceWorker;
 const me = document.querySelector("script[data-kit]");
-const learner = (document.querySelector('meta[name="tremplin-learner"]') || {}).content || "";
+const key = document.querySelector('meta[name="tremplin-learner"]') || { dataset: {} };
+const learner = key.content || "", former = key.dataset.former; // (former: guests who joined, sw.js)
 const step = document.getElementById("step-count");
 // Loaded offline: a kept copy, its learner key may be old.
 const live = navigator.onLine;
@@ -33,7 +34,7 @@ export function refresh(send) {
 }
 
 async function update(send) {
-  const state = await ask({ type: "status", learner, csrf: csrf(), live, sync: !!send && navigator.onLine });
+  const state = await ask({ type: "status", learner, former, csrf: csrf(), live, sync: !!send && navigator.onLine });
   if (!state || !state.learner) return;
   const sent = state.sent && Date.now() - Date.parse(state.sent) < 12 * 3600e3 ? new Date(state.sent) : null;
   let line = document.getElementById("offline-status");
