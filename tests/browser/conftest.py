@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -65,11 +66,31 @@ def with_axe(context):
     return context
 
 
-# Pages axe found clean, by what decides its result: the DOM as serialised, the viewport and the root font size.
-# A page whose DOM is the same as one already checked in this test session (and xdist worker) gets the same answer
-# from axe, so it is not run twice (the sign-in page, a home page, a step seen again). Values that change on every
-# render and that no WCAG rule reads are left out of the comparison: CSRF tokens, hidden fields, nonces.
-_clean_pages: set[str] = set()
+class _CleanPages:
+    """Pages axe found clean, by what decides its result: the DOM as serialised, the viewport and the root font
+    size. A page whose DOM is the same as one already checked in this run gets the same answer from axe, so it is
+    not run twice (the sign-in page, a home page, a step seen again). Values that change on every render and that
+    no WCAG rule reads are left out of the comparison: CSRF tokens, hidden fields, nonces. The xdist workers of one
+    run share what they found (a folder of the system's temporary folder named after the run's id, one empty file
+    per clean page, a few hundred a run); the next run has another id and checks every page again."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+        self.folder = Path(tempfile.gettempdir()) / f"tremplin-axe-{run}" if run.isalnum() else None
+        if self.folder is not None:
+            self.folder.mkdir(exist_ok=True)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.seen or (self.folder is not None and (self.folder / key).exists())
+
+    def add(self, key: str) -> None:
+        self.seen.add(key)
+        if self.folder is not None:
+            (self.folder / key).touch()
+
+
+_clean_pages = _CleanPages()
 _VOLATILE = re.compile(r'(<input[^>]*type="hidden"[^>]*?)\svalue="[^"]*"|\snonce="[^"]*"')
 # Static files seen by the mirror page, kept so that each is fetched from the live server once per session.
 _static_files: dict[str, tuple[int, dict, bytes]] = {}

@@ -176,8 +176,7 @@ def test_what_a_guest_left_queued_on_the_phone_joins_the_account_they_sign_in_wi
     person = LearnerFactory(first_name="Karim")
     step = Module.objects.get(slug=MODULE).steps.filter(is_active=True).order_by("position")[1]  # not done online
     item = uuid.uuid4()
-    go(page, base + "/")
-    click(page, re.compile("Commencer maintenant"), role="link")
+    go(page, f"{base}/apprendre/")  # open to everyone (ADR 10)
     go(page, f"{base}/apprendre/module/{MODULE}/")  # the second learner page: the worker comes
     click(page, "Commencer", role="link")
     click(page, re.compile("Suivant"))  # the first thing done: the phone's guest account
