@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tremplin.accounts.codes import format_code
-from tremplin.accounts.models import User
+from tremplin.accounts.models import User, stored_person_key
 from tremplin.accounts.services import NewLearner, learner_create, learners_bulk_create, staff_create
 
 from .access import NetworkScope
 from .enums import MembershipRole, NetworkRole, TerritoryKind
-from .imports import parse_learner_file, person_key
+from .imports import parse_learner_file
 from .models import (
     Commune,
     Department,
@@ -260,10 +260,10 @@ def learner_import_prepare(*, organisation: Organisation, created_by: User, data
     from .selectors import person_keys_in
 
     parsed = parse_learner_file(data, filename)
-    existing = person_keys_in(organisation=organisation)
+    keys = [stored_person_key(row["first_name"], row["last_name"], row["birth_year"]) for row in parsed.rows]
+    existing = person_keys_in(organisation=organisation, keys=keys)
     rows, errors = [], list(parsed.errors)
-    for row in parsed.rows:
-        key = person_key(row["first_name"], row["last_name"], row["birth_year"])
+    for row, key in zip(parsed.rows, keys, strict=True):
         if key in existing:
             errors.append({"line": row["line"], "message": gettext(
                 "%(name)s existe déjà dans votre structure (code %(code)s)") % {
