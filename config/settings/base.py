@@ -199,23 +199,20 @@ def shared_cache(url: str) -> dict:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
 
 
+# "documents": what the background worker makes and the web servers read (a territory's PDF report, ADR 21), where
+# both see it: Redis when there is one, else files on this machine (one machine: `make demo`, a small installation).
 if REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": shared_cache(REDIS_URL)}
+    CACHES = {"default": shared_cache(REDIS_URL), "documents": {**shared_cache(REDIS_URL), "KEY_PREFIX": "documents"}}
     # Django's cached_db (with accounts.sessions' one write per sign-in): read from Redis, written to Redis and the
     # database, so a sign-out is seen by every server at once and a Redis restart signs nobody out. Never with a
     # per-process cache (another process would keep a stale copy).
     SESSION_ENGINE = "tremplin.accounts.sessions_cached"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "documents": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                            "LOCATION": str(BASE_DIR / "var" / "documents"), "OPTIONS": {"MAX_ENTRIES": 5000}}}
     # SESSION_ENGINE stays the database one above: shared by every server.
-# Documents made by the background worker and read by the web servers (a territory's PDF report): where both see them,
-# Redis when there is one, else files on this machine (one machine: `make demo`, a small installation).
-if REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES["documents"] = {**shared_cache(REDIS_URL), "KEY_PREFIX": "documents"}
-else:
-    CACHES["documents"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                           "LOCATION": str(BASE_DIR / "var" / "documents"), "OPTIONS": {"MAX_ENTRIES": 5000}}
-# The task backend that makes them (tests switch to the database one to see a report wait for the worker).
+# The task backend that makes the documents (tests switch to the database one to see a report wait for the worker).
 DOCUMENTS_TASK_BACKEND = "default"
 
 # DATABASE_REPLICA_URL: a streaming replica of the database. Pages of statistics (/pilotage/, /observatoire/) read

@@ -130,8 +130,13 @@ def documents():
     return caches["documents"]
 
 
-def _document_key(html: str, base_url: str | None) -> str:
-    return "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+def _ticket(html: str, base_url: str | None) -> str:
+    """What names a made document: the hash of its HTML (and base URL), which tells nothing of its content."""
+    return hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+
+
+def _key(ticket: str) -> str:
+    return "pdf:" + ticket
 
 
 def render_pdf(template: str, context: dict, request=None, *, cache_seconds: int = 0) -> bytes:
@@ -142,7 +147,7 @@ def render_pdf(template: str, context: dict, request=None, *, cache_seconds: int
     base_url = str(request.build_absolute_uri("/")) if request else None
     if not cache_seconds:
         return html_to_pdf(html, base_url=base_url)
-    key = _document_key(html, base_url)
+    key = _key(_ticket(html, base_url))
     found = documents().get(key)
     if found is None:
         found = html_to_pdf(html, base_url=base_url)
@@ -166,20 +171,20 @@ def pdf_prepared(template: str, context: dict) -> Prepared:
     data, the same for everyone who may read them (base URL: ``SITE_URL``). On an immediate task backend (tests)
     the worker's part runs inside ``enqueue`` and the PDF comes back at once."""
     html = render_to_string(template, context)
-    key = _document_key(html, None)
-    store = documents()
+    ticket = _ticket(html, None)
+    key, store = _key(ticket), documents()
     found = store.get(key)
     if found is None and store.add(key + ":asked", 1, DOCUMENT_ASKED_SECONDS):
         backend = getattr(settings, "DOCUMENTS_TASK_BACKEND", "default")
         pdf_make.using(backend=backend).enqueue(key, html, DOCUMENT_CACHE_SECONDS)
         found = store.get(key)
-    return Prepared(key.removeprefix("pdf:"), found)
+    return Prepared(ticket, found)
 
 
 def pdf_ready(ticket: str) -> bool | None:
     """Whether the document of ``ticket`` (``Prepared.ticket``) is made (True), on its way (False) or was never
     asked (None)."""
-    key, store = "pdf:" + ticket, documents()
+    key, store = _key(ticket), documents()
     if store.has_key(key):
         return True
     return False if store.has_key(key + ":asked") else None
